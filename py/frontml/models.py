@@ -1,0 +1,101 @@
+"""Find, verify and load the built models listed in manifest.json (written by models/build.py).
+
+In CPython the models live in `<repo>/web/models` (or $FRONTML_MODELS); in the page they are
+fetched from `./models/` next to the page, with a progress callback and a sha256 check, and
+cached so a second visit works offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from frontml.errors import ModelError, ModelIntegrityError
+from frontml.runtime import IN_BROWSER, Session, create_session
+
+Progress = Callable[[str, int, int], None]  # (model id, bytes loaded, bytes total)
+
+_manifest: dict[str, dict] | None = None
+BUILD_HINT = "build them with `./dev build` (runs models/build.py)"
+
+
+def models_dir() -> Path:
+    env = os.environ.get("FRONTML_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "web" / "models"
+
+
+async def manifest() -> dict[str, dict]:
+    """Model id -> manifest entry."""
+    global _manifest
+    if _manifest is None:
+        if IN_BROWSER:
+            from frontml.web.glue import glue
+
+            g = await glue()
+            try:
+                data = (await g.fetchJson("./models/manifest.json")).to_py()
+            except Exception as exc:
+                raise ModelError(f"models/manifest.json could not be loaded ({exc}); "
+                                 f"{BUILD_HINT}") from exc
+        else:
+            path = models_dir() / "manifest.json"
+            if not path.exists():
+                raise ModelError(f"no model manifest at {path}; {BUILD_HINT}")
+            data = json.loads(path.read_text())
+        entries = data["models"] if isinstance(data, dict) else data
+        _manifest = {entry["id"]: entry for entry in entries}
+    return _manifest
+
+
+async def entry(model_id: str) -> dict:
+    models = await manifest()
+    if model_id not in models:
+        raise ModelError(f"model {model_id!r} is not in the manifest (have: "
+                         f"{', '.join(sorted(models))}); {BUILD_HINT}")
+    return models[model_id]
+
+
+async def load_bytes(model_id: str, progress: Progress | None = None):
+    """The model file's bytes, sha256-checked. In the page: a JS Uint8Array (kept in JS)."""
+    info = await entry(model_id)
+    if IN_BROWSER:
+        from pyodide.ffi import JsException, create_proxy
+
+        from frontml.web.glue import glue
+
+        g = await glue()
+        callback = create_proxy(lambda loaded, total: progress(model_id, loaded, total)
+                                if progress else None)
+        try:
+            return await g.fetchModel(model_id, f"./models/{info['file']}", info["sha256"],
+                                      info.get("bytes", 0), callback)
+        except JsException as exc:
+            if getattr(exc.js_error, "name", "") == "ModelIntegrityError":
+                raise ModelIntegrityError(model_id, info["sha256"],
+                                          str(exc.js_error.actual)) from exc
+            raise ModelError(str(exc.js_error.message)) from exc
+        finally:
+            callback.destroy()
+    path = models_dir() / info["file"]
+    if not path.exists():
+        raise ModelError(f"model {model_id!r}: file {path} is missing; {BUILD_HINT}")
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != info["sha256"]:
+        raise ModelIntegrityError(model_id, info["sha256"], actual)
+    if progress:
+        progress(model_id, len(data), len(data))
+    return data
+
+
+async def load_session(
+    model_id: str, *, provider: str = "wasm", threads: int = 0, progress: Progress | None = None
+) -> Session:
+    """Fetch, verify and open a model by id on this runtime's backend."""
+    data = await load_bytes(model_id, progress)
+    return await create_session(data, name=model_id, provider=provider, threads=threads)

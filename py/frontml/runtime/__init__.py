@@ -1,0 +1,35 @@
+"""One Session/Tensor interface over two backends with the same behaviour.
+
+- In the page (Pyodide): onnxruntime-web through the JS bridge (`frontml.runtime.ort_web`).
+- In CPython: onnxruntime (`frontml.runtime.ort_native`).
+
+Both are async so one pipeline runs unchanged in either: `session = await load_session(...)`,
+`outputs = await session.run({"image": tensor})`.
+"""
+
+import sys
+
+from frontml.runtime.session import Session, TensorInfo
+from frontml.runtime.tensor import DTYPES, Tensor
+
+IN_BROWSER = sys.platform == "emscripten"
+
+
+async def create_session(
+    model: bytes, *, name: str = "model", provider: str = "wasm", threads: int = 0
+) -> Session:
+    """Create a session from ONNX bytes on this runtime's backend.
+
+    provider: "wasm" | "webgl" | "webgpu" in the page ("cpu" is accepted as "wasm");
+    ignored in CPython, which uses onnxruntime's CPU provider. threads=0 means automatic.
+    """
+    if IN_BROWSER:
+        from frontml.runtime import ort_web
+
+        return await ort_web.create(model, name=name, provider=provider, threads=threads)
+    from frontml.runtime import ort_native
+
+    return await ort_native.create(model, name=name, threads=threads)
+
+
+__all__ = ["DTYPES", "IN_BROWSER", "Session", "Tensor", "TensorInfo", "create_session"]

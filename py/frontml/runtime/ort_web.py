@@ -1,0 +1,71 @@
+"""Pyodide backend: onnxruntime-web, called through the JS glue (web/js/frontml.js).
+
+Inputs cross the bridge as typed-array views of Python buffers (no lists); outputs come back
+as typed memoryviews. Every proxy made per call is destroyed before returning.
+"""
+
+from __future__ import annotations
+
+from pyodide.ffi import JsException, to_js
+
+from frontml.errors import ModelError, TensorError
+from frontml.runtime.session import Session, TensorInfo
+from frontml.runtime.tensor import Tensor
+from frontml.web.glue import glue
+
+_ORT_DTYPES = {"float32": "float32", "uint8": "uint8", "int8": "int8", "int32": "int32",
+               "int64": "int64"}
+
+
+def _infos(js_list) -> list[TensorInfo]:
+    infos = []
+    for item in js_list:
+        shape = tuple(None if d is None or d < 0 else int(d) for d in item.shape)
+        infos.append(TensorInfo(str(item.name), str(item.dtype), shape))
+    return infos
+
+
+class WebSession(Session):
+    backend = "onnxruntime-web"
+
+    def __init__(self, name: str, handle, provider: str) -> None:
+        meta = handle.meta
+        super().__init__(name, _infos(meta.inputs), _infos(meta.outputs))
+        self._handle = handle
+        self.provider = provider
+
+    async def _run(self, feeds: dict[str, Tensor]) -> dict[str, Tensor]:
+        g = await glue()
+        names = list(feeds)
+        dtypes = [_ORT_DTYPES[feeds[k].dtype] for k in names]
+        shapes = [list(feeds[k].shape) for k in names]
+        # A memoryview becomes a typed array (one memcpy), never a list of Python numbers.
+        datas = [feeds[k].data for k in names]
+        try:
+            result = await g.runSession(
+                self._handle, to_js(names), to_js(dtypes), to_js(shapes), to_js(datas)
+            )
+        except JsException as exc:
+            raise TensorError(f"model {self.name!r} failed in onnxruntime-web: {exc}") from exc
+        out = {}
+        for item in result:
+            shape = tuple(int(d) for d in item.dims)
+            out[str(item.name)] = Tensor.from_buffer(str(item.dtype), shape, item.data.to_py())
+        return out
+
+    def _close(self) -> None:
+        handle, self._handle = self._handle, None
+        handle.release()
+
+
+async def create(model: bytes, *, name: str, provider: str = "wasm", threads: int = 0):
+    provider = {"cpu": "wasm"}.get(provider, provider)
+    if provider not in ("wasm", "webgl", "webgpu"):
+        raise ModelError(f"model {name!r}: unknown provider {provider!r} (wasm, webgl, webgpu)")
+    g = await glue()
+    buf = to_js(memoryview(model)) if not hasattr(model, "to_py") else model
+    try:
+        handle = await g.createSession(buf, provider, threads)
+    except JsException as exc:
+        raise ModelError(f"model {name!r} could not be loaded by onnxruntime-web: {exc}") from exc
+    return WebSession(name, handle, provider)

@@ -1,0 +1,30 @@
+"""Frames in the page: pixels stay in a canvas; warps run on the canvas (JS), not in Python."""
+
+from __future__ import annotations
+
+from frontml.image import Affine, Frame
+from frontml.runtime.tensor import Tensor
+from frontml.web.glue import loaded_glue
+
+
+class CanvasFrame(Frame):
+    """A snapshot of a video/image in a canvas. Valid until the next grab into that canvas."""
+
+    def __init__(self, canvas, width: int, height: int, timestamp_ms: float) -> None:
+        self.canvas = canvas
+        self.width = width
+        self.height = height
+        self.timestamp_ms = timestamp_ms
+
+    def warp(self, matrix: Affine, out_w: int, out_h: int) -> Tensor:
+        data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h)
+        # Uint8ClampedArray -> memoryview: one memcpy of out_w*out_h*4 bytes.
+        return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
+
+
+def grab(source, canvas=None, timestamp_ms: float = 0.0) -> CanvasFrame | None:
+    """Snapshot a <video>, <img>, ImageBitmap or canvas; None while the video has no frame."""
+    snap = loaded_glue().grab(source, canvas)
+    if snap is None:
+        return None
+    return CanvasFrame(snap, int(snap.width), int(snap.height), timestamp_ms)
