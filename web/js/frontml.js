@@ -398,7 +398,7 @@ export function updateHud(stats) {
   const el = document.getElementById('hud');
   if (!el) return;
   const rows = Object.entries(state.stats).map(([k, v]) =>
-    `<tr><th>${k}</th><td>${typeof v === 'number' ? v.toFixed(k === 'fps' ? 1 : 2) : v}</td></tr>`);
+    `<tr><th>${k}</th><td>${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(k === 'fps' ? 1 : 2) : v}</td></tr>`);
   el.innerHTML = `<table>${rows.join('')}</table>`;
 }
 

@@ -32,4 +32,22 @@ async def create_session(
     return await ort_native.create(model, name=name, threads=threads)
 
 
-__all__ = ["DTYPES", "IN_BROWSER", "Session", "Tensor", "TensorInfo", "create_session"]
+__all__ = ["DTYPES", "IN_BROWSER", "Session", "Tensor", "TensorInfo", "create_session", "run_sync"]
+
+
+def run_sync(coro):
+    """Run a frontml coroutine to completion from synchronous CPython code (CLI, tests, jobs).
+
+    Works even when the calling thread already runs an event loop (e.g. Playwright's sync API):
+    then the coroutine runs on a private loop in a worker thread.
+    """
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

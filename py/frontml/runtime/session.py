@@ -50,7 +50,8 @@ class Session:
                     f"model wants {info.dtype}"
                 )
             if len(tensor.shape) != len(info.shape) or any(
-                want is not None and want != got for want, got in zip(info.shape, tensor.shape)
+                want is not None and want != got
+                for want, got in zip(info.shape, tensor.shape, strict=True)
             ):
                 want = ["?" if d is None else d for d in info.shape]
                 raise TensorError(

@@ -1,0 +1,59 @@
+"""Letterbox padding and its removal.
+
+Ports of mediapipe/calculators/util/detection_letterbox_removal_calculator.cc and
+landmark_letterbox_removal_calculator.cc; the padding itself is ImageToTensorCalculator's
+LETTERBOX_PADDING output (PadRoi in image_to_tensor_utils.cc, see image_to_tensor.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from frontml.calculators.image_to_tensor import get_roi, pad_roi
+from frontml.calculators.types import Detection, Landmark, NormalizedRect, Padding
+
+
+# Port of the LETTERBOX_PADDING computation of ImageToTensorCalculator (keep_aspect_ratio)
+def letterbox_padding(
+    image_width: int,
+    image_height: int,
+    tensor_width: int,
+    tensor_height: int,
+    norm_rect: NormalizedRect | None = None,
+) -> Padding:
+    """(left, top, right, bottom) padding, normalised by the tensor size."""
+    roi = get_roi(image_width, image_height, norm_rect)
+    return pad_roi(tensor_width, tensor_height, True, roi)[1]
+
+
+# Port of DetectionLetterboxRemovalCalculator::Process
+def remove_detection_letterbox(
+    detections: Sequence[Detection], padding: Padding
+) -> list[Detection]:
+    left, top, right, bottom = padding
+    sx = 1.0 - (left + right)
+    sy = 1.0 - (top + bottom)
+    return [
+        Detection(
+            score=d.score,
+            xmin=(d.xmin - left) / sx,
+            ymin=(d.ymin - top) / sy,
+            width=d.width / sx,
+            height=d.height / sy,
+            keypoints=[((x - left) / sx, (y - top) / sy) for x, y in d.keypoints],
+            label_id=d.label_id,
+        )
+        for d in detections
+    ]
+
+
+# Port of LandmarkLetterboxRemovalCalculator::Process
+def remove_landmark_letterbox(landmarks: Sequence[Landmark], padding: Padding) -> list[Landmark]:
+    """z is kept as is (as in MediaPipe); visibility and presence are carried over."""
+    left, top, right, bottom = padding
+    sx = 1.0 - (left + right)
+    sy = 1.0 - (top + bottom)
+    return [
+        Landmark((lm.x - left) / sx, (lm.y - top) / sy, lm.z, lm.visibility, lm.presence)
+        for lm in landmarks
+    ]

@@ -1,0 +1,203 @@
+"""Detection -> (rotated) ROI rect.
+
+Ports of mediapipe/calculators/util/detections_to_rects_calculator.cc (+ .proto) and
+alignment_points_to_rects_calculator.cc, plus the detection->ROI subgraphs of the pose / face /
+palm pipelines (pose_detection_to_roi.pbtxt, face_detection_front_detection_to_roi.pbtxt,
+palm detection -> hand ROI).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from frontml.calculators.rect_transformation import (
+    RectTransformationCalculatorOptions,
+    normalize_radians,
+    transform_normalized_rect,
+)
+from frontml.calculators.types import Detection, NormalizedRect
+
+
+# Port of mediapipe/calculators/util/detections_to_rects_calculator.proto
+@dataclass(frozen=True)
+class DetectionsToRectsCalculatorOptions:
+    rotation_vector_start_keypoint_index: int | None = None
+    rotation_vector_end_keypoint_index: int | None = None
+    rotation_vector_target_angle: float | None = None  # radians
+    rotation_vector_target_angle_degrees: float | None = None
+    output_zero_rect_for_empty_detections: bool = False
+    # "DEFAULT" | "USE_BOUNDING_BOX" | "USE_KEYPOINTS"
+    conversion_mode: str = "DEFAULT"
+
+
+def _target_angle(options: DetectionsToRectsCalculatorOptions) -> float:
+    if (options.rotation_vector_target_angle is None) == (
+        options.rotation_vector_target_angle_degrees is None
+    ):
+        raise ValueError("Exactly one of rotation_vector_target_angle(_degrees) must be set")
+    if options.rotation_vector_target_angle is not None:
+        return options.rotation_vector_target_angle
+    assert options.rotation_vector_target_angle_degrees is not None
+    return math.pi * options.rotation_vector_target_angle_degrees / 180.0
+
+
+# Port of DetectionsToRectsCalculator::ComputeRotation
+def compute_rotation(
+    detection: Detection,
+    image_size: tuple[int, int],
+    options: DetectionsToRectsCalculatorOptions,
+) -> float:
+    """Rotation (radians) that turns the start->end keypoint vector to the target angle.
+
+    The target angle is counter-clockwise from +x with y pointing up (image y is flipped).
+    """
+    start = options.rotation_vector_start_keypoint_index
+    end = options.rotation_vector_end_keypoint_index
+    if start is None or end is None:
+        raise ValueError("rotation_vector_start/end_keypoint_index are required")
+    width, height = image_size
+    x0 = detection.keypoints[start][0] * width
+    y0 = detection.keypoints[start][1] * height
+    x1 = detection.keypoints[end][0] * width
+    y1 = detection.keypoints[end][1] * height
+    return normalize_radians(_target_angle(options) - math.atan2(-(y1 - y0), x1 - x0))
+
+
+# Port of DetectionsToRectsCalculator::DetectionToNormalizedRect (box or keypoints mode)
+def _detection_to_normalized_rect(detection: Detection, conversion_mode: str) -> NormalizedRect:
+    if conversion_mode == "USE_KEYPOINTS":
+        if len(detection.keypoints) < 2:
+            raise ValueError("2 or more keypoints required to calculate a rect.")
+        xs = [k[0] for k in detection.keypoints]
+        ys = [k[1] for k in detection.keypoints]
+        x_min, x_max, y_min, y_max = min(xs), max(xs), min(ys), max(ys)
+        return NormalizedRect(
+            (x_min + x_max) / 2, (y_min + y_max) / 2, x_max - x_min, y_max - y_min
+        )
+    return NormalizedRect(
+        detection.xmin + detection.width / 2,
+        detection.ymin + detection.height / 2,
+        detection.width,
+        detection.height,
+    )
+
+
+# Port of DetectionsToRectsCalculator::Process (NORM_RECT output, one detection)
+def detection_to_rect(
+    detection: Detection,
+    options: DetectionsToRectsCalculatorOptions,
+    image_size: tuple[int, int] | None = None,
+) -> NormalizedRect:
+    """image_size = (width, height); required when rotation keypoints are configured."""
+    rect = _detection_to_normalized_rect(detection, options.conversion_mode)
+    if options.rotation_vector_start_keypoint_index is not None:
+        if image_size is None:
+            raise ValueError("Image size is required to calculate rotation")
+        rect.rotation = compute_rotation(detection, image_size, options)
+    return rect
+
+
+# Port of DetectionsToRectsCalculator::Process (NORM_RECTS output)
+def detections_to_rects(
+    detections: Sequence[Detection],
+    options: DetectionsToRectsCalculatorOptions,
+    image_size: tuple[int, int] | None = None,
+) -> list[NormalizedRect]:
+    if not detections:
+        if options.output_zero_rect_for_empty_detections:
+            return [NormalizedRect(0.0, 0.0, 0.0, 0.0)]
+        return []
+    return [detection_to_rect(d, options, image_size) for d in detections]
+
+
+# Port of AlignmentPointsRectsCalculator::DetectionToNormalizedRect (+ base rotation)
+def alignment_points_to_rect(
+    detection: Detection,
+    options: DetectionsToRectsCalculatorOptions,
+    image_size: tuple[int, int],
+) -> NormalizedRect:
+    """Square rect centred on the start keypoint, side = 2 * |end - start| (in pixels)."""
+    start = options.rotation_vector_start_keypoint_index
+    end = options.rotation_vector_end_keypoint_index
+    if start is None or end is None:
+        raise ValueError("Start and end keypoints are required to calculate rect size")
+    width, height = image_size
+    x_center = detection.keypoints[start][0] * width
+    y_center = detection.keypoints[start][1] * height
+    x_scale = detection.keypoints[end][0] * width
+    y_scale = detection.keypoints[end][1] * height
+    # Bounding box size as double distance from center to scale point.
+    box_size = math.sqrt((x_scale - x_center) ** 2 + (y_scale - y_center) ** 2) * 2.0
+    return NormalizedRect(
+        x_center / width,
+        y_center / height,
+        box_size / width,
+        box_size / height,
+        compute_rotation(detection, image_size, options),
+    )
+
+
+@dataclass(frozen=True)
+class DetectionToRoiPreset:
+    """A detection -> ROI subgraph: DetectionsToRects (or AlignmentPoints) + RectTransformation."""
+
+    name: str
+    rects: DetectionsToRectsCalculatorOptions
+    transformation: RectTransformationCalculatorOptions
+    alignment_points: bool  # AlignmentPointsRectsCalculator instead of DetectionsToRects
+
+
+# From mediapipe/modules/pose_landmark/pose_detection_to_roi.pbtxt
+POSE_DETECTION_TO_ROI = DetectionToRoiPreset(
+    name="pose_detection_to_roi",
+    rects=DetectionsToRectsCalculatorOptions(
+        rotation_vector_start_keypoint_index=0,
+        rotation_vector_end_keypoint_index=1,
+        rotation_vector_target_angle_degrees=90,
+    ),
+    transformation=RectTransformationCalculatorOptions(
+        scale_x=1.25, scale_y=1.25, square_long=True
+    ),
+    alignment_points=True,
+)
+
+# From mediapipe/modules/face_landmark/face_detection_front_detection_to_roi.pbtxt
+FACE_DETECTION_TO_ROI = DetectionToRoiPreset(
+    name="face_detection_to_roi",
+    rects=DetectionsToRectsCalculatorOptions(
+        rotation_vector_start_keypoint_index=0,  # Left eye.
+        rotation_vector_end_keypoint_index=1,  # Right eye.
+        rotation_vector_target_angle_degrees=0,
+    ),
+    transformation=RectTransformationCalculatorOptions(scale_x=1.5, scale_y=1.5, square_long=True),
+    alignment_points=False,
+)
+
+# Palm detection -> hand ROI (wrist centre 0 -> middle finger MCP 2, 90 degrees; expand 2.6,
+# shift -0.5, square). Values from RectTransformationCalculator's documented example and the
+# hand tracking graph; palm_detection_detection_to_roi.pbtxt itself was not in the index.
+PALM_DETECTION_TO_ROI = DetectionToRoiPreset(
+    name="palm_detection_to_roi",
+    rects=DetectionsToRectsCalculatorOptions(
+        rotation_vector_start_keypoint_index=0,
+        rotation_vector_end_keypoint_index=2,
+        rotation_vector_target_angle_degrees=90,
+    ),
+    transformation=RectTransformationCalculatorOptions(
+        scale_x=2.6, scale_y=2.6, shift_y=-0.5, square_long=True
+    ),
+    alignment_points=False,
+)
+
+
+def detection_to_roi(
+    detection: Detection, image_size: tuple[int, int], preset: DetectionToRoiPreset
+) -> NormalizedRect:
+    """Runs a detection -> ROI subgraph (e.g. POSE_DETECTION_TO_ROI)."""
+    if preset.alignment_points:
+        rect = alignment_points_to_rect(detection, preset.rects, image_size)
+    else:
+        rect = detection_to_rect(detection, preset.rects, image_size)
+    return transform_normalized_rect(rect, image_size[0], image_size[1], preset.transformation)

@@ -1,0 +1,236 @@
+"""Landmark decoding and projection.
+
+Ports of mediapipe/calculators/tensor/tensors_to_landmarks_calculator.cc,
+mediapipe/calculators/util/landmark_projection_calculator.cc,
+world_landmark_projection_calculator.cc, landmarks_to_detection_calculator.cc, and the
+landmarks -> next-frame ROI subgraph of pose (mediapipe/modules/pose_landmark/
+pose_landmarks_to_roi.pbtxt).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from frontml.calculators.detections_to_rects import (
+    DetectionsToRectsCalculatorOptions,
+    alignment_points_to_rect,
+)
+from frontml.calculators.rect_transformation import (
+    RectTransformationCalculatorOptions,
+    transform_normalized_rect,
+)
+from frontml.calculators.types import Detection, Landmark, NormalizedRect
+
+FloatBuffer = Sequence[float] | memoryview
+
+
+# Port of mediapipe/calculators/tensor/tensors_to_landmarks_calculator.proto
+@dataclass(frozen=True)
+class TensorsToLandmarksCalculatorOptions:
+    num_landmarks: int
+    input_image_width: int | None = None
+    input_image_height: int | None = None
+    flip_vertically: bool = False
+    flip_horizontally: bool = False
+    normalize_z: float = 1.0
+    # "NONE" | "SIGMOID"
+    visibility_activation: str = "NONE"
+    presence_activation: str = "NONE"
+
+
+# From mediapipe/modules/pose_landmark/tensors_to_pose_landmarks_and_segmentation.pbtxt
+POSE_LANDMARKS_OPTIONS = TensorsToLandmarksCalculatorOptions(
+    num_landmarks=39,
+    input_image_width=256,
+    input_image_height=256,
+    visibility_activation="SIGMOID",
+    presence_activation="SIGMOID",
+)
+POSE_WORLD_LANDMARKS_OPTIONS = TensorsToLandmarksCalculatorOptions(num_landmarks=39)
+# Pose landmark list split: 0..32 are the pose, 33..34 the auxiliary (ROI) landmarks.
+POSE_NUM_LANDMARKS = 33
+POSE_NUM_AUXILIARY_LANDMARKS = 2
+
+
+# Port of ApplyActivation() in tensors_to_landmarks_calculator.cc
+def _activation(kind: str, value: float) -> float:
+    if kind == "SIGMOID":
+        if value >= 0.0:
+            return 1.0 / (1.0 + math.exp(-value))
+        e = math.exp(value)
+        return e / (1.0 + e)
+    return value
+
+
+# Port of TensorsToLandmarksCalculator::Process (LANDMARKS output: absolute tensor coords)
+def tensors_to_landmarks(
+    raw_landmarks: FloatBuffer,
+    options: TensorsToLandmarksCalculatorOptions,
+    flip_horizontally: bool | None = None,
+    flip_vertically: bool | None = None,
+) -> list[Landmark]:
+    """Decodes num_landmarks x num_dimensions floats ([x, y, z, visibility, presence])."""
+    flip_h = options.flip_horizontally if flip_horizontally is None else flip_horizontally
+    flip_v = options.flip_vertically if flip_vertically is None else flip_vertically
+    n = options.num_landmarks
+    num_dimensions = len(raw_landmarks) // n
+    if num_dimensions <= 0:
+        raise ValueError("landmark tensor too small for num_landmarks")
+    if (flip_h or flip_v) and (
+        options.input_image_width is None or options.input_image_height is None
+    ):
+        raise ValueError("input_image_width/height are required for flipping")
+    out: list[Landmark] = []
+    for ld in range(n):
+        offset = ld * num_dimensions
+        x = raw_landmarks[offset]
+        if flip_h:
+            x = options.input_image_width - x  # type: ignore[operator]
+        lm = Landmark(x, 0.0, 0.0)
+        if num_dimensions > 1:
+            y = raw_landmarks[offset + 1]
+            lm.y = options.input_image_height - y if flip_v else y  # type: ignore[operator]
+        if num_dimensions > 2:
+            lm.z = raw_landmarks[offset + 2]
+        if num_dimensions > 3:
+            lm.visibility = _activation(options.visibility_activation, raw_landmarks[offset + 3])
+        if num_dimensions > 4:
+            lm.presence = _activation(options.presence_activation, raw_landmarks[offset + 4])
+        out.append(lm)
+    return out
+
+
+# Port of TensorsToLandmarksCalculator::Process (NORM_LANDMARKS output)
+def tensors_to_normalized_landmarks(
+    raw_landmarks: FloatBuffer,
+    options: TensorsToLandmarksCalculatorOptions,
+    flip_horizontally: bool | None = None,
+    flip_vertically: bool | None = None,
+) -> list[Landmark]:
+    """Landmarks normalised by the model input size; z scaled like x (and / normalize_z)."""
+    w = options.input_image_width
+    h = options.input_image_height
+    if w is None or h is None:
+        raise ValueError("Must provide input width/height for getting normalized landmarks.")
+    out = tensors_to_landmarks(raw_landmarks, options, flip_horizontally, flip_vertically)
+    zs = w * options.normalize_z
+    for lm in out:
+        lm.x /= w
+        lm.y /= h
+        lm.z /= zs
+    return out
+
+
+# Port of LandmarkProjectionCalculator (NORM_RECT input path)
+def landmark_projection(
+    landmarks: Sequence[Landmark], rect: NormalizedRect, ignore_rotation: bool = False
+) -> list[Landmark]:
+    """Projects ROI-relative normalised landmarks back to normalised image coordinates.
+
+    Exact for ROIs that are square in pixels (MediaPipe pipelines use square_long); use
+    project_landmarks_with_matrix otherwise.
+    """
+    angle = 0.0 if ignore_rotation else rect.rotation
+    c = math.cos(angle)
+    s = math.sin(angle)
+    out: list[Landmark] = []
+    for lm in landmarks:
+        x = lm.x - 0.5
+        y = lm.y - 0.5
+        new_x = (c * x - s * y) * rect.width + rect.x_center
+        new_y = (s * x + c * y) * rect.height + rect.y_center
+        new_z = lm.z * rect.width  # Scale Z coordinate as X.
+        out.append(Landmark(new_x, new_y, new_z, lm.visibility, lm.presence))
+    return out
+
+
+# Port of LandmarkProjectionCalculator (PROJECTION_MATRIX input path, incl. CalculateZScale)
+def project_landmarks_with_matrix(
+    landmarks: Sequence[Landmark], matrix: Sequence[float]
+) -> list[Landmark]:
+    """matrix: row-major 4x4 (ImageToTensorTransform.matrix / GetRotatedSubRectTo...)."""
+    m0, m1, m2, m3 = matrix[0], matrix[1], matrix[2], matrix[3]
+    m4, m5, m6, m7 = matrix[4], matrix[5], matrix[6], matrix[7]
+    # Z scale = length of the projected (0,0)-(1,0) segment.
+    z_scale = math.hypot(m0, m4)
+    return [
+        Landmark(
+            lm.x * m0 + lm.y * m1 + lm.z * m2 + m3,
+            lm.x * m4 + lm.y * m5 + lm.z * m6 + m7,
+            z_scale * lm.z,
+            lm.visibility,
+            lm.presence,
+        )
+        for lm in landmarks
+    ]
+
+
+# Port of WorldLandmarkProjectionCalculator
+def world_landmark_projection(
+    landmarks: Sequence[Landmark], rect: NormalizedRect | None = None
+) -> list[Landmark]:
+    """Rotates world landmarks (metres, hip-centred) by the ROI rotation; no scale/shift."""
+    angle = rect.rotation if rect is not None else 0.0
+    c = math.cos(angle)
+    s = math.sin(angle)
+    return [
+        Landmark(c * lm.x - s * lm.y, s * lm.x + c * lm.y, lm.z, lm.visibility, lm.presence)
+        for lm in landmarks
+    ]
+
+
+# Port of LandmarksToDetectionCalculator (ConvertLandmarksToDetection)
+def landmarks_to_detection(
+    landmarks: Sequence[Landmark], selected_landmark_indices: Sequence[int] | None = None
+) -> Detection:
+    """Box tightly enclosing the landmarks; every landmark becomes a keypoint.
+
+    MediaPipe's detection has no score here; score is set to 0.0.
+    """
+    if not landmarks:
+        raise ValueError("Input landmark vector is empty.")
+    if selected_landmark_indices:
+        landmarks = [landmarks[i] for i in selected_landmark_indices]
+    xs = [lm.x for lm in landmarks]
+    ys = [lm.y for lm in landmarks]
+    x_min, x_max, y_min, y_max = min(xs), max(xs), min(ys), max(ys)
+    return Detection(
+        score=0.0,
+        xmin=x_min,
+        ymin=y_min,
+        width=x_max - x_min,
+        height=y_max - y_min,
+        keypoints=list(zip(xs, ys, strict=True)),
+    )
+
+
+# Options of mediapipe/modules/pose_landmark/pose_landmarks_to_roi.pbtxt
+POSE_LANDMARKS_TO_ROI_RECTS = DetectionsToRectsCalculatorOptions(
+    rotation_vector_start_keypoint_index=0,
+    rotation_vector_end_keypoint_index=1,
+    rotation_vector_target_angle_degrees=90,
+)
+POSE_LANDMARKS_TO_ROI_TRANSFORMATION = RectTransformationCalculatorOptions(
+    scale_x=1.25, scale_y=1.25, square_long=True
+)
+
+
+# Port of the PoseLandmarksToRoi subgraph (pose_landmarks_to_roi.pbtxt)
+def pose_landmarks_to_roi(
+    landmarks: Sequence[Landmark], image_width: int, image_height: int
+) -> NormalizedRect:
+    """ROI for the next frame from pose landmarks.
+
+    Accepts the auxiliary landmarks (2 points) or the full 35/39-landmark list, in which case
+    landmarks 33 (centre) and 34 (scale/rotation point) are used.
+    """
+    aux = landmarks if len(landmarks) == POSE_NUM_AUXILIARY_LANDMARKS else landmarks[33:35]
+    detection = landmarks_to_detection(aux)
+    raw_roi = alignment_points_to_rect(
+        detection, POSE_LANDMARKS_TO_ROI_RECTS, (image_width, image_height)
+    )
+    return transform_normalized_rect(
+        raw_roi, image_width, image_height, POSE_LANDMARKS_TO_ROI_TRANSFORMATION
+    )
