@@ -1,0 +1,187 @@
+"""Our edits on the converted ONNX graph: the input/output contract the runtime relies on.
+
+* one input ``image``: uint8 [1, H, W, 4] RGBA, NHWC (canvas getImageData order);
+* inside the graph: Slice to RGB, then the model's normalisation (see NORMS);
+* outputs renamed to the catalog's readable names, reshaped where the catalog says so;
+* saved at IR version 13 / opset 17 for onnxruntime-web.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import onnx
+from catalog import IR_VERSION, OPSET
+from onnx import TensorProto, helper, numpy_helper
+
+INPUT = "image"
+_P = "frontml/"  # prefix for everything we add, so names never collide with the model's
+
+
+def _const(graph: onnx.GraphProto, name: str, value: np.ndarray) -> str:
+    graph.initializer.append(numpy_helper.from_array(value, _P + name))
+    return _P + name
+
+
+def _normalise(graph: onnx.GraphProto, rgb: str, target: str, norm: str) -> list:
+    """Nodes from uint8 RGB to what the source model expects, ending in tensor `target`."""
+    if norm == "int32":  # tfjs MoveNet takes int32 pixel values 0..255
+        return [helper.make_node("Cast", [rgb], [target], to=TensorProto.INT32,
+                                 name=_P + "cast")]
+    f = _P + "rgb_float"
+    nodes = [helper.make_node("Cast", [rgb], [f], to=TensorProto.FLOAT, name=_P + "cast")]
+    if norm == "unit":  # [0, 1]: x / 255
+        nodes.append(helper.make_node(
+            "Div", [f, _const(graph, "255", np.array(255.0, np.float32))], [target],
+            name=_P + "div"))
+    elif norm == "signed":  # [-1, 1]: x / 127.5 - 1
+        half = _P + "rgb_half"
+        nodes += [
+            helper.make_node("Div", [f, _const(graph, "127_5", np.array(127.5, np.float32))],
+                             [half], name=_P + "div"),
+            helper.make_node("Sub", [half, _const(graph, "one", np.array(1.0, np.float32))],
+                             [target], name=_P + "sub"),
+        ]
+    else:
+        raise ValueError(f"unknown normalisation {norm}")
+    return nodes
+
+
+def wrap_image_input(model: onnx.ModelProto, height: int, width: int, norm: str) -> None:
+    """Replace the model's single input by `image` uint8 [1,H,W,4] + slice + normalise."""
+    graph = model.graph
+    if len(graph.input) != 1:
+        raise ValueError(f"expected one input, got {[i.name for i in graph.input]}")
+    old = graph.input[0].name
+    rgb = _P + "rgb"
+    nodes = [helper.make_node(
+        "Slice",
+        [INPUT, _const(graph, "starts", np.array([0], np.int64)),
+         _const(graph, "ends", np.array([3], np.int64)),
+         _const(graph, "axes", np.array([3], np.int64))],
+        [rgb], name=_P + "slice_rgb")]
+    nodes += _normalise(graph, rgb, old, norm)
+    for i, node in enumerate(nodes):
+        graph.node.insert(i, node)
+    del graph.input[:]
+    graph.input.append(helper.make_tensor_value_info(
+        INPUT, TensorProto.UINT8, [1, height, width, 4]))
+
+
+def _rename_tensor(graph: onnx.GraphProto, old: str, new: str) -> None:
+    for node in graph.node:
+        for i, name in enumerate(node.output):
+            if name == old:
+                node.output[i] = new
+        for i, name in enumerate(node.input):
+            if name == old:
+                node.input[i] = new
+
+
+def _all_names(graph: onnx.GraphProto) -> set[str]:
+    names = {t.name for t in graph.initializer} | {i.name for i in graph.input}
+    for node in graph.node:
+        names.update(node.input)
+        names.update(node.output)
+    return names
+
+
+def set_outputs(model: onnx.ModelProto, outputs: list[dict]) -> None:
+    """Rename (and if needed reshape) outputs to the catalog's names, shapes and order."""
+    graph = model.graph
+    have = {o.name: o for o in graph.output}
+    missing = [o["source"] for o in outputs if o["source"] not in have]
+    if missing or len(have) != len(outputs):
+        raise ValueError(f"outputs {sorted(have)} do not match catalog sources {missing}")
+    taken = _all_names(graph)
+    new_outputs = []
+    for spec in outputs:
+        src, name, shape = spec["source"], spec["name"], spec["shape"]
+        if name in taken:
+            raise ValueError(f"output name {name} already used inside the graph")
+        dims = [d.dim_value for d in have[src].type.tensor_type.shape.dim]
+        if dims == shape:
+            _rename_tensor(graph, src, name)
+        elif int(np.prod(dims)) == int(np.prod(shape)) and all(dims):
+            # e.g. face mesh [1,1,1,1404] -> [1,1404]
+            target = _const(graph, f"{name}_shape", np.array(shape, np.int64))
+            graph.node.append(helper.make_node("Reshape", [src, target], [name],
+                                               name=_P + f"reshape_{name}"))
+        else:
+            raise ValueError(f"{src}: shape {dims} cannot become {shape}")
+        elem = have[src].type.tensor_type.elem_type
+        new_outputs.append(helper.make_tensor_value_info(name, elem, shape))
+    del graph.output[:]
+    graph.output.extend(new_outputs)
+
+
+_GENERATED = re.compile(r"__\d+")
+
+
+def canonical_names(graph: onnx.GraphProto) -> None:
+    """Renumber tf2onnx's generated `name__N` suffixes in graph order, and name and sort the
+    converted initializers by first use: tf2onnx's constant folding and de-duplication work in
+    an order that varies run to run, and we want byte-identical files for identical recipes."""
+    if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
+           for n in graph.node for a in n.attribute):
+        return  # subgraphs could refer to outer names: leave such models alone
+    tensors: dict[str, str] = {}
+    nodes: dict[str, str] = {}
+
+    def canon(name: str, table: dict[str, str]) -> str:
+        if name not in table:
+            table[name] = _GENERATED.sub("", name) + f"__{len(table)}"
+        return table[name]
+
+    first_use: dict[str, tuple[int, int]] = {}
+    init_names = {t.name for t in graph.initializer}
+    for k, node in enumerate(graph.node):
+        for i, name in enumerate(node.input):
+            first_use.setdefault(name, (k, i))
+            if _GENERATED.search(name) and name not in init_names:
+                node.input[i] = canon(name, tensors)
+        for i, name in enumerate(node.output):
+            if _GENERATED.search(name):
+                node.output[i] = canon(name, tensors)
+        if _GENERATED.search(node.name):
+            node.name = canon(node.name, nodes)
+    unused = (len(graph.node), 0)
+    inits = sorted(graph.initializer, key=lambda t: first_use.get(t.name, unused))
+    weights = {t.name: f"{_P}w{k}" for k, t in enumerate(inits) if not t.name.startswith(_P)}
+    for node in graph.node:
+        for i, name in enumerate(node.input):
+            if name in weights:
+                node.input[i] = weights[name]
+    for t in inits:
+        t.name = weights.get(t.name, t.name)
+    del graph.initializer[:]
+    graph.initializer.extend(inits)
+
+
+def finish(model: onnx.ModelProto, model_id: str, entry: dict) -> onnx.ModelProto:
+    """Metadata, IR/opset pins, checks. Returns the model ready to serialise."""
+    model.ir_version = IR_VERSION
+    used = {n.domain or "" for n in model.graph.node}
+    keep = [imp for imp in model.opset_import if (imp.domain or "") in used | {""}]
+    del model.opset_import[:]
+    model.opset_import.extend(keep)  # e.g. tf2onnx declares ai.onnx.ml without using it
+    for imp in keep:
+        if imp.domain in ("", "ai.onnx") and imp.version != OPSET:
+            raise ValueError(f"opset {imp.version} != {OPSET}")
+    model.producer_name = "frontml models/build.py"
+    model.doc_string = f"{model_id}: {entry['task']}"
+    del model.metadata_props[:]
+    src = entry["source"]
+    onnx.helper.set_model_props(model, {
+        "frontml.id": model_id,
+        "frontml.source": f"{src['package']}:{src['path']}",
+        "frontml.licence": entry["licence"],
+        "frontml.norm": entry["input"]["norm"],
+    })
+    # Drop stale intermediate shape annotations, then re-infer them strictly.
+    del model.graph.value_info[:]
+    canonical_names(model.graph)
+    model = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
+    onnx.checker.check_model(model, full_check=True)
+    return model
