@@ -1,0 +1,200 @@
+"""`python -m frontml TASK INPUT ...`: run a frontml pipeline on an image or video in CPython.
+
+Subcommands live in `COMMANDS`; add one with the `command` decorator:
+
+    @command("segment", "person segmentation of an image or video")
+    def _segment_args(parser): ...            # add the subcommand's arguments
+    # ...and set `run` via `parser.set_defaults(run=...)`; run(args) returns the exit code.
+
+Exit codes: 0 ok, 1 the pipeline failed (e.g. models not built), 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from frontml.errors import FrontmlError, InputError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm",
+                  ".pgm", ".pbm", ".ico"}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str):
+    """Register a subcommand; the decorated function adds its arguments and `run` default."""
+
+    def register(configure: Callable[[argparse.ArgumentParser], None]):
+        COMMANDS[name] = Command(name, help, configure)
+        return configure
+
+    return register
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def open_input(path_arg: str) -> tuple[str, object]:
+    """("image", ArrayFrame) or ("video", iterator of (rgb, timestamp_ms)); InputError if the
+    file is missing or is neither."""
+    from frontml.image import load_image
+    from frontml.video import VIDEO_SUFFIXES, Y4M_MAGIC, read_video
+
+    path = Path(path_arg)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a file")
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(len(Y4M_MAGIC))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    suffix = path.suffix.lower()
+    if magic == Y4M_MAGIC or suffix == ".y4m":
+        return "video", read_video(path)
+    if suffix in VIDEO_SUFFIXES:
+        return "video", read_video(path)
+    try:
+        return "image", load_image(path)
+    except InputError:
+        raise InputError(f"{path} is not an image or a video frontml can read "
+                         f"(images: {', '.join(sorted(IMAGE_SUFFIXES))}; video: .y4m, or "
+                         f"other formats with ffmpeg installed)") from None
+
+
+def video_frames(frames: Iterator) -> Iterator:
+    from frontml.image import ArrayFrame
+
+    for rgb, timestamp_ms in frames:
+        yield ArrayFrame(rgb, timestamp_ms)
+
+
+# ------------------------------------------------------------------ pose
+
+
+def _round(value, digits: int = 6):
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v, digits) for v in value]
+    return value
+
+
+def _pose_summary(result, label: str) -> str:
+    from frontml.tasks.pose import LANDMARK_NAMES
+
+    w, h = result.image_width, result.image_height
+    if not result.poses:
+        return f"{label}: {w}x{h}, no pose"
+    parts = []
+    for i, pose in enumerate(result.poses):
+        nose = pose.landmarks[LANDMARK_NAMES.index("nose")]
+        visible = sum(1 for lm in pose.landmarks if lm.visibility >= 0.5)
+        parts.append(f"pose {i}: score {pose.score:.2f}, {visible}/33 landmarks visible, "
+                     f"nose at ({nose.x * w:.0f}, {nose.y * h:.0f}) px")
+    n = len(result.poses)
+    return f"{label}: {w}x{h}, {n} pose{'s' if n > 1 else ''}; " + "; ".join(parts)
+
+
+def run_pose(args: argparse.Namespace) -> int:
+    from frontml.runtime import run_sync
+    from frontml.tasks.pose import PoseOptions, create_pose_detector
+    from frontml.timing import StageTimer
+
+    kind, source = open_input(args.input)
+    options = PoseOptions(model=args.model, running_mode="image" if kind == "image" else "video",
+                          num_poses=args.num_poses)
+
+    async def go() -> None:
+        detector = await create_pose_detector(options)
+        try:
+            if kind == "image":
+                timer = StageTimer()
+                result = await detector.process(source, 0.0, timer)
+                if args.json:
+                    print(json.dumps(_round(result.to_json())))
+                else:
+                    print(_pose_summary(result, args.input))
+                    print("  ms: " + ", ".join(f"{k} {v:.1f}" for k, v in timer.ms.items()))
+                return
+            count = 0
+            for frame in video_frames(source):
+                result = await detector.process(frame, frame.timestamp_ms)
+                if args.json:
+                    line = {"timestamp_ms": frame.timestamp_ms, **result.to_json()}
+                    print(json.dumps(_round(line)), flush=True)
+                else:
+                    print(_pose_summary(result, f"frame {count} @ {frame.timestamp_ms:.1f} ms"))
+                count += 1
+            if count == 0:
+                raise InputError(f"{args.input}: the video has no frames")
+            if not args.json:
+                print(f"{count} frames, detector ran {detector.detector_runs} times")
+        finally:
+            detector.close()
+
+    run_sync(go())
+    return EXIT_OK
+
+
+@command("pose", "33-landmark body pose (BlazePose) of an image or a video")
+def _pose_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", help="an image, a .y4m video, or another video (needs ffmpeg)")
+    parser.add_argument("--model", choices=["lite", "full", "heavy"], default="full",
+                        help="BlazePose landmark model (default: full)")
+    parser.add_argument("--json", action="store_true",
+                        help="print JSON (one object for an image, one line per video frame)")
+    parser.add_argument("--num-poses", type=int, default=1, metavar="N",
+                        help="at most N people (default 1)")
+    parser.set_defaults(run=run_pose)
+
+
+# ------------------------------------------------------------------ main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m frontml",
+        description="Run frontml pipelines in CPython (onnxruntime) on images and videos.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="TASK", required=True)
+    for cmd in COMMANDS.values():
+        cmd.configure(sub.add_parser(cmd.name, help=cmd.help, description=cmd.help))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # usage errors exit 2 with argparse's message
+    prog = f"frontml {args.command}"
+    if getattr(args, "num_poses", 1) < 1:
+        parser.error("--num-poses must be at least 1")
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FrontmlError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `| head`
+        return EXIT_OK

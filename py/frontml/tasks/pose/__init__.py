@@ -1,0 +1,50 @@
+"""Pose estimation: BlazePose (MediaPipe) today, MoveNet next, behind one factory.
+
+```python
+from frontml.tasks.pose import PoseOptions, create_pose_detector
+
+detector = await create_pose_detector(PoseOptions(model="full", running_mode="video"))
+result = await detector.process(frame, timestamp_ms)   # -> PoseResult
+print(result.to_json())
+detector.close()
+```
+"""
+
+from __future__ import annotations
+
+from frontml.models import Progress
+from frontml.tasks.pose.blazepose import BlazePose
+from frontml.tasks.pose.options import BLAZEPOSE_MODELS, PoseOptions
+from frontml.tasks.pose.types import LANDMARK_NAMES, Landmark, NormalizedRect, Pose, PoseResult
+
+
+async def create_pose_detector(options: PoseOptions | None = None, *,
+                               progress: Progress | None = None):
+    """Create the pose detector `options.model` names (like tfjs's `createDetector`).
+
+    Every detector has `await process(frame, timestamp_ms, timer=None) -> PoseResult` and
+    `close()`.
+    """
+    options = options or PoseOptions()
+    if options.model in BLAZEPOSE_MODELS:
+        return await BlazePose.create(options, progress=progress)
+    if options.model == "movenet":
+        # Hook for the MoveNet backend (frontml/tasks/pose/movenet.py).
+        from .movenet import MoveNet  # type: ignore[import-not-found]
+
+        return await MoveNet.create(options, progress=progress)
+    raise ValueError(
+        f"unknown pose model {options.model!r}; use one of {', '.join(BLAZEPOSE_MODELS)}"
+    )
+
+
+__all__ = [
+    "LANDMARK_NAMES",
+    "BlazePose",
+    "Landmark",
+    "NormalizedRect",
+    "Pose",
+    "PoseOptions",
+    "PoseResult",
+    "create_pose_detector",
+]
