@@ -41,47 +41,8 @@ def normalised_error(ours: list[dict], ref: list[dict], width: int, height: int)
     return sum(dist) / len(dist) / torso_length(ref, width, height)
 
 
-def border_frame_class():
-    """An ArrayFrame whose warp takes `border="zero"|"replicate"` (numpy bilinear).
-
-    frontml's ArrayFrame (Pillow) pads with zeros only; MediaPipe's landmark crop replicates
-    the border. This stand-in shows what the pipeline gives once Frame.warp supports it.
-    """
-    import numpy as np
-
-    from frontml.image import ArrayFrame
-    from frontml.runtime import Tensor
-
-    class BorderArrayFrame(ArrayFrame):
-        def warp(self, matrix, out_w, out_h, border="zero"):
-            a, b, c, d, e, f = matrix
-            u, v = np.meshgrid(np.arange(out_w) + 0.5, np.arange(out_h) + 0.5)
-            sx = a * u + b * v + c - 0.5  # continuous coords -> pixel-index space
-            sy = d * u + e * v + f - 0.5
-            src = self.array
-            h, w = src.shape[:2]
-            x0 = np.floor(sx).astype(np.int64)
-            y0 = np.floor(sy).astype(np.int64)
-            fx = (sx - x0)[..., None]
-            fy = (sy - y0)[..., None]
-
-            def px(yy, xx):
-                got = src[np.clip(yy, 0, h - 1), np.clip(xx, 0, w - 1)].astype(np.float32)
-                if border == "replicate":
-                    return got
-                inside = ((xx >= 0) & (xx < w) & (yy >= 0) & (yy < h))[..., None]
-                return np.where(inside, got, 0.0)
-
-            out = (px(y0, x0) * (1 - fx) * (1 - fy) + px(y0, x0 + 1) * fx * (1 - fy)
-                   + px(y0 + 1, x0) * (1 - fx) * fy + px(y0 + 1, x0 + 1) * fx * fy)
-            out = np.clip(np.rint(out), 0, 255).astype(np.uint8)
-            return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), out.reshape(-1))
-
-    return BorderArrayFrame
-
-
-def load_photo(name: str, border: bool = False):
-    """The same pixels the reference script used (as a BorderArrayFrame if border)."""
+def load_photo(name: str):
+    """The same pixels the reference script used."""
     from frontml.image import ArrayFrame, load_image
 
     if name == "astronaut":
@@ -93,7 +54,7 @@ def load_photo(name: str, border: bool = False):
                            / name.split("/", 1)[1])
     else:
         raise ValueError(f"unknown photo {name!r}")
-    return border_frame_class()(frame.array) if border else frame
+    return frame
 
 
 def main() -> int:
@@ -120,17 +81,12 @@ def main() -> int:
         for item in reference["images"]:
             ref = item["poses"]
             w, h = item["width"], item["height"]
-            row = [item["name"], w, h]
-            for border in (False, True):
-                frame = load_photo(item["name"], border)
-                ours = (await single.process(frame, 0)).to_json()["poses"]
-                if border:
-                    row.append(len((await multi.process(frame, 0)).poses))
-                row.append(len(ours))
-                row.append(normalised_error(ours[0]["landmarks"], ref[0]["landmarks"], w, h)
-                           if ours and ref else None)
-            row.append(len(ref))
-            rows.append(tuple(row))
+            frame = load_photo(item["name"])
+            ours = (await single.process(frame, 0)).to_json()["poses"]
+            people = len((await multi.process(frame, 0)).poses)
+            err = (normalised_error(ours[0]["landmarks"], ref[0]["landmarks"], w, h)
+                   if ours and ref else None)
+            rows.append((item["name"], w, h, people, len(ref), len(ours), err))
         single.close()
         multi.close()
         return rows
@@ -138,27 +94,18 @@ def main() -> int:
     rows = run_sync(run())
     print(f"model {args.model} vs MediaPipe {reference.get('mediapipe')} "
           f"(complexity {reference.get('model_complexity')})")
-    print("error A: ArrayFrame as is (Pillow, zero border); error B: border-replicating warp "
-          "(MediaPipe's BORDER_REPLICATE landmark crop)")
-    print(f"{'photo':24} {'size':>10} {'people':>6} {'mp':>3} {'A poses':>7} {'error A':>8} "
-          f"{'B poses':>7} {'error B':>8}")
-
-    def fmt(err):
-        return "-" if err is None else f"{err:.4f}"
-
-    for name, w, h, n_a, err_a, people, n_b, err_b, n_ref in rows:
-        print(f"{name:24} {f'{w}x{h}':>10} {people:>6} {n_ref:>3} {n_a:>7} {fmt(err_a):>8} "
-              f"{n_b:>7} {fmt(err_b):>8}")
-    for label, col in (("A", 4), ("B", 7)):
-        errors = [r[col] for r in rows if r[col] is not None]
-        single = [r[col] for r in rows if r[col] is not None and r[5] == 1]
-        missed = sum(1 for r in rows if (r[col - 1] > 0) != (r[8] > 0))
-        if errors:
-            print(f"summary {label}: {len(errors)} photos compared, mean "
-                  f"{sum(errors) / len(errors):.4f}, max {max(errors):.4f}; single-person: "
-                  + (f"{len(single)}, max {max(single):.4f} (target <= {TARGET})" if single
-                     else "none")
-                  + f"; presence disagreements: {missed}")
+    print(f"{'photo':24} {'size':>10} {'people':>6} {'mp':>3} {'poses':>5} {'error':>8}")
+    for name, w, h, people, n_ref, n_ours, err in rows:
+        shown = "-" if err is None else f"{err:.4f}"
+        print(f"{name:24} {f'{w}x{h}':>10} {people:>6} {n_ref:>3} {n_ours:>5} {shown:>8}")
+    errors = [r[6] for r in rows if r[6] is not None]
+    single = [r[6] for r in rows if r[6] is not None and r[3] == 1]
+    missed = sum(1 for r in rows if (r[5] > 0) != (r[4] > 0))
+    if errors:
+        print(f"summary: {len(errors)} photos compared, mean {sum(errors) / len(errors):.4f}, "
+              f"max {max(errors):.4f}; single-person max "
+              + (f"{max(single):.4f}" if single else "-")
+              + f" (target <= {TARGET}); presence disagreements: {missed}")
     return 0
 
 

@@ -159,6 +159,32 @@ def canonical_names(graph: onnx.GraphProto) -> None:
     graph.initializer.extend(inits)
 
 
+def decompose_hardswish(graph: onnx.GraphProto) -> None:
+    """HardSwish(x) = x * (Relu(x+3) - Relu(x-3)) / 6, exactly: onnxruntime-web's webgl
+    provider has no HardSwish kernel, while every provider has Relu/Add/Sub/Mul."""
+    if not any(n.op_type == "HardSwish" for n in graph.node):
+        return
+    k3 = _const(graph, "hswish_3", np.array(3.0, np.float32))
+    km3 = _const(graph, "hswish_m3", np.array(-3.0, np.float32))
+    k6 = _const(graph, "hswish_sixth", np.array(1.0 / 6.0, np.float32))
+    nodes = []
+    for i, node in enumerate(graph.node):
+        if node.op_type != "HardSwish":
+            nodes.append(node)
+            continue
+        x, y, p = node.input[0], node.output[0], f"hswish{i}_"
+        mk = onnx.helper.make_node
+        nodes += [
+            mk("Add", [x, k3], [p + "a"]), mk("Relu", [p + "a"], [p + "ra"]),
+            mk("Add", [x, km3], [p + "b"]), mk("Relu", [p + "b"], [p + "rb"]),
+            mk("Sub", [p + "ra", p + "rb"], [p + "clip"]),
+            mk("Mul", [p + "clip", k6], [p + "gate"]),
+            mk("Mul", [x, p + "gate"], [y]),
+        ]
+    del graph.node[:]
+    graph.node.extend(nodes)
+
+
 def finish(model: onnx.ModelProto, model_id: str, entry: dict) -> onnx.ModelProto:
     """Metadata, IR/opset pins, checks. Returns the model ready to serialise."""
     model.ir_version = IR_VERSION
@@ -179,6 +205,7 @@ def finish(model: onnx.ModelProto, model_id: str, entry: dict) -> onnx.ModelProt
         "frontml.licence": entry["licence"],
         "frontml.norm": entry["input"]["norm"],
     })
+    decompose_hardswish(model.graph)
     # Drop stale intermediate shape annotations, then re-infer them strictly.
     del model.graph.value_info[:]
     canonical_names(model.graph)

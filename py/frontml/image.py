@@ -3,7 +3,7 @@
 An affine `Affine = (a, b, c, d, e, f)` maps OUTPUT continuous pixel coordinates (u, v) to
 SOURCE ones: sx = a*u + b*v + c, sy = d*u + e*v + f (pixel edges at integers, centres at +0.5).
 The warp itself never loops over pixels in Python: in the page a canvas does it
-(`frontml.web.frames.CanvasFrame`), in CPython Pillow does (`ArrayFrame`). Both return an RGBA
+(`frontml.web.frames.CanvasFrame`), in CPython numpy does (`ArrayFrame`). Both return an RGBA
 uint8 tensor [1, H, W, 4], which is what every frontml image model takes as input.
 """
 
@@ -67,8 +67,12 @@ class Frame:
     height: int
     timestamp_ms: float
 
-    def warp(self, matrix: Affine, out_w: int, out_h: int) -> Tensor:
-        """Sample the frame through `matrix` into an RGBA uint8 tensor [1, out_h, out_w, 4]."""
+    def warp(self, matrix: Affine, out_w: int, out_h: int, border: str = "zero") -> Tensor:
+        """Sample the frame through `matrix` into an RGBA uint8 tensor [1, out_h, out_w, 4].
+
+        border: "zero" (outside is transparent black) or "replicate" (edge pixels continue
+        outward), MediaPipe's BORDER_ZERO / BORDER_REPLICATE.
+        """
         raise NotImplementedError
 
     def resize(self, out_w: int, out_h: int) -> Tensor:
@@ -80,6 +84,14 @@ class Frame:
     def rgba(self) -> Tensor:
         """The frame's own pixels, [1, H, W, 4]."""
         return self.warp((1.0, 0.0, 0.0, 0.0, 1.0, 0.0), self.width, self.height)
+
+
+BORDERS = ("zero", "replicate")
+
+
+def check_border(border: str) -> None:
+    if border not in BORDERS:
+        raise ValueError(f"border must be one of {BORDERS}, got {border!r}")
 
 
 def _check_size(width: int, height: int) -> None:
@@ -106,19 +118,35 @@ class ArrayFrame(Frame):
         self.array = np.ascontiguousarray(arr)
         self.height, self.width = arr.shape[:2]
         self.timestamp_ms = timestamp_ms
-        self._image = None
 
-    def warp(self, matrix: Affine, out_w: int, out_h: int) -> Tensor:
-        from PIL import Image
+    def warp(self, matrix: Affine, out_w: int, out_h: int, border: str = "zero") -> Tensor:
+        # Bilinear sampling at output pixel centres, vectorised in numpy (CPython only).
+        import numpy as np
 
-        if self._image is None:
-            self._image = Image.fromarray(self.array, "RGBA")
-        # Pillow's AFFINE data is exactly our output->source matrix, sampled at pixel centres.
-        out = self._image.transform(
-            (out_w, out_h), Image.Transform.AFFINE, data=matrix,
-            resample=Image.Resampling.BILINEAR, fillcolor=(0, 0, 0, 0),
-        )
-        return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), out.tobytes())
+        check_border(border)
+        a, b, c, d, e, f = matrix
+        u = np.arange(out_w, dtype=np.float64) + 0.5
+        v = np.arange(out_h, dtype=np.float64)[:, None] + 0.5
+        sx = a * u + b * v + c - 0.5  # continuous coordinates -> pixel index space
+        sy = d * u + e * v + f - 0.5
+        x0 = np.floor(sx).astype(np.int64)
+        y0 = np.floor(sy).astype(np.int64)
+        fx = (sx - x0)[..., None].astype(np.float32)
+        fy = (sy - y0)[..., None].astype(np.float32)
+        src = self.array
+        h, w = src.shape[:2]
+
+        def at(yy, xx):
+            got = src[np.clip(yy, 0, h - 1), np.clip(xx, 0, w - 1)].astype(np.float32)
+            if border == "replicate":
+                return got
+            inside = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
+            return got * inside[..., None]
+
+        top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx
+        bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx
+        out = np.clip(np.rint(top * (1 - fy) + bottom * fy), 0, 255).astype(np.uint8)
+        return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), out.reshape(-1))
 
     def rgba(self) -> Tensor:
         return Tensor.from_buffer("uint8", (1, self.height, self.width, 4), self.array.reshape(-1))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from frontml.errors import ModelError, ModelIntegrityError
-from frontml.runtime import IN_BROWSER, Session, create_session
+from frontml.runtime import IN_BROWSER, Session, TensorInfo, create_session
 
 Progress = Callable[[str, int, int], None]  # (model id, bytes loaded, bytes total)
 
@@ -98,4 +98,8 @@ async def load_session(
 ) -> Session:
     """Fetch, verify and open a model by id on this runtime's backend."""
     data = await load_bytes(model_id, progress)
-    return await create_session(data, name=model_id, provider=provider, threads=threads)
+    info = await entry(model_id)
+    signature = ([TensorInfo.from_json(i) for i in info.get("inputs", [])],
+                 [TensorInfo.from_json(o) for o in info.get("outputs", [])])
+    return await create_session(data, name=model_id, provider=provider, threads=threads,
+                                signature=signature)

@@ -3,14 +3,13 @@ same numbers from the CPython pipeline on the very same pixels."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 
 import numpy as np
 import pytest
 
 from frontml.image import ArrayFrame
-from frontml.runtime import Tensor
+from frontml.runtime import Tensor, run_sync
 from frontml.tasks.hello import HelloSegmenter
 from frontml.timing import StageTimer
 from tests.e2e.conftest import wait_results
@@ -18,7 +17,7 @@ from tests.e2e.conftest import wait_results
 
 @pytest.fixture(scope="module")
 def segmenter():
-    return asyncio.run(HelloSegmenter.create())
+    return run_sync(HelloSegmenter.create())
 
 
 def decode(b64: str, shape) -> np.ndarray:
@@ -37,7 +36,7 @@ def test_page_numbers_equal_cpython_on_the_same_frame(page, server_url, segmente
 
     # 1. The model input the page built: ORT-web and ORT agree on it.
     page_input = decode(res["input_b64"], (1, 256, 256, 4))
-    mask = asyncio.run(segmenter.run_tensor(
+    mask = run_sync(segmenter.run_tensor(
         Tensor.from_buffer("uint8", (1, 256, 256, 4), page_input.reshape(-1)), StageTimer()))
     values = np.frombuffer(mask.data, np.float32)
     assert res["mean"] == pytest.approx(float(values.mean()), abs=1e-4)
@@ -52,5 +51,5 @@ def test_page_numbers_equal_cpython_on_the_same_frame(page, server_url, segmente
     assert diff.mean() < 2.0, f"canvas and Pillow resize differ by {diff.mean():.2f} levels"
 
     # 3. The whole CPython pipeline from the frame: same numbers within resampling noise.
-    cpu = asyncio.run(segmenter.process(ArrayFrame(frame)))
+    cpu = run_sync(segmenter.process(ArrayFrame(frame)))
     assert cpu.mean == pytest.approx(res["mean"], abs=0.01)

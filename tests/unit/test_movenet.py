@@ -8,7 +8,6 @@ the photo): face between x 0.30-0.60 and y 0.10-0.35 of the image, nose ≈ (0.4
 
 from __future__ import annotations
 
-import asyncio
 import json
 from array import array
 
@@ -18,7 +17,7 @@ import pytest
 from frontml.errors import InputError, ModelError, ModelIntegrityError
 from frontml.image import ArrayFrame
 from frontml.models import load_session
-from frontml.runtime import Session, Tensor
+from frontml.runtime import Session, Tensor, run_sync
 from frontml.runtime.session import TensorInfo
 from frontml.tasks.pose.movenet import (
     COCO_KEYPOINTS,
@@ -32,7 +31,7 @@ from frontml.timing import StageTimer
 
 
 def run(coro):
-    return asyncio.run(coro)
+    return run_sync(coro)
 
 
 def _session(model_id: str) -> Session:

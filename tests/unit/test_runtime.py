@@ -1,18 +1,17 @@
 """The CPython runtime backend: tensors in and out as buffers, clear errors on bad feeds."""
 
-import asyncio
 from array import array
 
 import pytest
 
 from frontml import models
 from frontml.errors import ModelError, ModelIntegrityError, TensorError
-from frontml.runtime import Tensor, create_session
+from frontml.runtime import Tensor, create_session, run_sync
 from tests.tiny_models import mean_model, write_models_dir
 
 
 def run(coro):
-    return asyncio.run(coro)
+    return run_sync(coro)
 
 
 def test_session_reports_inputs_and_outputs():

@@ -44,12 +44,14 @@ export async function createSession(bytes, provider, threads) {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
   });
-  return {
-    session,
-    provider,
-    meta: { inputs: metaOf(session.inputMetadata), outputs: metaOf(session.outputMetadata) },
-    release: () => session.release(),
-  };
+  let meta;
+  try {
+    meta = { inputs: metaOf(session.inputMetadata), outputs: metaOf(session.outputMetadata) };
+  } catch (e) { // the webgl backend cannot report metadata: names only, Python fills the rest
+    const names = (list) => list.map((name) => ({ name, dtype: 'unknown', shape: null }));
+    meta = { inputs: names(session.inputNames), outputs: names(session.outputNames) };
+  }
+  return { session, provider, meta, release: () => session.release() };
 }
 
 export async function runSession(handle, names, dtypes, shapes, datas) {
@@ -229,14 +231,24 @@ export function grab(source, canvas) {
 const warpCanvases = new Map();
 
 // Affine warp: (a..f) maps OUTPUT continuous pixel coords to SOURCE ones
-// (sx = a*u + b*v + c, sy = d*u + e*v + f). Outside the source is transparent black.
+// (sx = a*u + b*v + c, sy = d*u + e*v + f). Outside the source is transparent black, or with
+// `replicate` the edge pixels continue outward (MediaPipe's BORDER_REPLICATE): the source is
+// first copied into a canvas padded by as much as the warp reaches outside it.
 // Returns the RGBA bytes (Uint8ClampedArray, length outW*outH*4).
-export function warp(source, a, b, c, d, e, f, outW, outH) {
+export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false) {
   const key = `${outW}x${outH}`;
   let canvas = warpCanvases.get(key);
   if (!canvas) {
     canvas = new OffscreenCanvas(outW, outH);
     warpCanvases.set(key, canvas);
+  }
+  if (replicate) {
+    const pad = replicatePad(source, a, b, c, d, e, f, outW, outH);
+    if (pad > 0) {
+      source = padReplicate(source, pad);
+      c += pad;
+      f += pad;
+    }
   }
   const ctx = ctx2d(canvas);
   ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -249,6 +261,37 @@ export function warp(source, a, b, c, d, e, f, outW, outH) {
   ctx.imageSmoothingQuality = 'low';
   ctx.drawImage(source, 0, 0);
   return ctx.getImageData(0, 0, outW, outH).data;
+}
+
+// How far (whole pixels, +2 for the bilinear footprint) the output's corners reach outside.
+function replicatePad(source, a, b, c, d, e, f, outW, outH) {
+  const [w, h] = sourceSize(source);
+  let pad = 0;
+  for (const [u, v] of [[0, 0], [outW, 0], [0, outH], [outW, outH]]) {
+    const x = a * u + b * v + c, y = d * u + e * v + f;
+    pad = Math.max(pad, -x, x - w, -y, y - h);
+  }
+  return pad > 0 ? Math.ceil(pad) + 2 : 0;
+}
+
+let padCanvas = null;
+
+// The source with `pad` pixels on every side, edge pixels repeated (nearest-neighbour strips,
+// integer-aligned, so no seams).
+function padReplicate(source, pad) {
+  const [w, h] = sourceSize(source);
+  const W = w + 2 * pad, H = h + 2 * pad;
+  padCanvas ??= new OffscreenCanvas(1, 1);
+  padCanvas.width = W;
+  padCanvas.height = H;
+  const ctx = padCanvas.getContext('2d');
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(source, 0, 0, w, h, pad, pad, w, h);
+  ctx.drawImage(padCanvas, pad, pad, 1, h, 0, pad, pad, h); // left
+  ctx.drawImage(padCanvas, pad + w - 1, pad, 1, h, pad + w, pad, pad, h); // right
+  ctx.drawImage(padCanvas, 0, pad, W, 1, 0, 0, W, pad); // top, corners included
+  ctx.drawImage(padCanvas, 0, pad + h - 1, W, 1, 0, pad + h, W, pad); // bottom
+  return padCanvas;
 }
 
 export function pixels(source) {
@@ -422,4 +465,36 @@ export function toBase64(bytes) {
   let s = '';
   for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
   return btoa(s);
+}
+
+// Paint a mask given in its own pixel space onto `canvas` through an affine (mask px -> canvas
+// px, frontml convention). `logits`: values are logits (sigmoid applied here, not in Python).
+export function drawMaskAffine(canvas, mask, w, h, a, b, c, d, e, f, logits = false,
+  rgb = [0, 200, 255], alpha = 0.45) {
+  const tmp = new OffscreenCanvas(w, h);
+  const tctx = tmp.getContext('2d');
+  const img = tctx.createImageData(w, h);
+  const px = img.data;
+  for (let i = 0; i < w * h; i++) {
+    const p = logits ? 1 / (1 + Math.exp(-mask[i])) : mask[i];
+    px[i * 4] = rgb[0];
+    px[i * 4 + 1] = rgb[1];
+    px[i * 4 + 2] = rgb[2];
+    px[i * 4 + 3] = Math.max(0, Math.min(255, p * 255 * alpha));
+  }
+  tctx.putImageData(img, 0, 0);
+  const ctx = canvas.getContext('2d');
+  ctx.save();
+  ctx.setTransform(a, d, b, e, c, f);
+  ctx.drawImage(tmp, 0, 0);
+  ctx.restore();
+}
+
+export function drawLabel(canvas, text, x, y, color = '#ffffff') {
+  const ctx = canvas.getContext('2d');
+  ctx.font = 'bold 14px sans-serif';
+  ctx.fillStyle = 'rgba(0,0,0,0.6)';
+  ctx.fillRect(x - 2, y - 14, ctx.measureText(text).width + 4, 18);
+  ctx.fillStyle = color;
+  ctx.fillText(text, x, y);
 }

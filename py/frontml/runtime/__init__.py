@@ -9,24 +9,28 @@ Both are async so one pipeline runs unchanged in either: `session = await load_s
 
 import sys
 
-from frontml.runtime.session import Session, TensorInfo
+from frontml.runtime.session import Session, Signature, TensorInfo
 from frontml.runtime.tensor import DTYPES, Tensor
 
 IN_BROWSER = sys.platform == "emscripten"
 
 
 async def create_session(
-    model: bytes, *, name: str = "model", provider: str = "wasm", threads: int = 0
+    model: bytes, *, name: str = "model", provider: str = "wasm", threads: int = 0,
+    signature: Signature = ((), ()),
 ) -> Session:
     """Create a session from ONNX bytes on this runtime's backend.
 
     provider: "wasm" | "webgl" | "webgpu" in the page ("cpu" is accepted as "wasm");
     ignored in CPython, which uses onnxruntime's CPU provider. threads=0 means automatic.
+    signature: (inputs, outputs) TensorInfos from the manifest, used where a backend cannot
+    report them itself (onnxruntime-web's webgl).
     """
     if IN_BROWSER:
         from frontml.runtime import ort_web
 
-        return await ort_web.create(model, name=name, provider=provider, threads=threads)
+        return await ort_web.create(model, name=name, provider=provider, threads=threads,
+                                    signature=signature)
     from frontml.runtime import ort_native
 
     return await ort_native.create(model, name=name, threads=threads)

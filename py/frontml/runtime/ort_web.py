@@ -9,7 +9,7 @@ from __future__ import annotations
 from pyodide.ffi import JsException, to_js
 
 from frontml.errors import ModelError, TensorError
-from frontml.runtime.session import Session, TensorInfo
+from frontml.runtime.session import Session, Signature, TensorInfo
 from frontml.runtime.tensor import Tensor
 from frontml.web.glue import glue
 
@@ -17,20 +17,28 @@ _ORT_DTYPES = {"float32": "float32", "uint8": "uint8", "int8": "int8", "int32": 
                "int64": "int64"}
 
 
-def _infos(js_list) -> list[TensorInfo]:
+def _infos(js_list, known: list[TensorInfo]) -> list[TensorInfo]:
+    """TensorInfos from ORT-web's metadata; where a backend (webgl) reports only names, the
+    caller's `known` signature (e.g. from the model manifest) fills dtype and shape."""
+    by_name = {info.name: info for info in known}
     infos = []
     for item in js_list:
+        name = str(item.name)
+        if str(item.dtype) == "unknown":
+            infos.append(by_name.get(name, TensorInfo(name, None, None)))
+            continue
         shape = tuple(None if d is None or d < 0 else int(d) for d in item.shape)
-        infos.append(TensorInfo(str(item.name), str(item.dtype), shape))
+        infos.append(TensorInfo(name, str(item.dtype), shape))
     return infos
 
 
 class WebSession(Session):
     backend = "onnxruntime-web"
 
-    def __init__(self, name: str, handle, provider: str) -> None:
+    def __init__(self, name: str, handle, provider: str, signature: Signature) -> None:
         meta = handle.meta
-        super().__init__(name, _infos(meta.inputs), _infos(meta.outputs))
+        super().__init__(name, _infos(meta.inputs, signature[0]),
+                         _infos(meta.outputs, signature[1]))
         self._handle = handle
         self.provider = provider
 
@@ -58,7 +66,8 @@ class WebSession(Session):
         handle.release()
 
 
-async def create(model: bytes, *, name: str, provider: str = "wasm", threads: int = 0):
+async def create(model: bytes, *, name: str, provider: str = "wasm", threads: int = 0,
+                 signature: Signature = ((), ())):
     provider = {"cpu": "wasm"}.get(provider, provider)
     if provider not in ("wasm", "webgl", "webgpu"):
         raise ModelError(f"model {name!r}: unknown provider {provider!r} (wasm, webgl, webgpu)")
@@ -68,4 +77,4 @@ async def create(model: bytes, *, name: str, provider: str = "wasm", threads: in
         handle = await g.createSession(buf, provider, threads)
     except JsException as exc:
         raise ModelError(f"model {name!r} could not be loaded by onnxruntime-web: {exc}") from exc
-    return WebSession(name, handle, provider)
+    return WebSession(name, handle, provider, signature)

@@ -13,8 +13,20 @@ class TensorInfo:
     """A model input/output: name, dtype and shape (None for a dynamic dimension)."""
 
     name: str
-    dtype: str
-    shape: tuple[int | None, ...]
+    dtype: str | None  # None: unknown (not checked)
+    shape: tuple[int | None, ...] | None  # None: unknown; an entry None: dynamic dimension
+
+    @classmethod
+    def from_json(cls, item: dict) -> TensorInfo:
+        """From a manifest entry's {"name", "dtype", "shape"}."""
+        shape = item.get("shape")
+        return cls(item["name"], item.get("dtype"),
+                   None if shape is None else tuple(d if isinstance(d, int) else None
+                                                    for d in shape))
+
+
+# (inputs, outputs) known from elsewhere (the model manifest)
+Signature = tuple[list[TensorInfo] | tuple, list[TensorInfo] | tuple]
 
 
 class Session:
@@ -27,6 +39,10 @@ class Session:
         self.inputs = {i.name: i for i in inputs}
         self.outputs = {o.name: o for o in outputs}
         self.closed = False
+        # Debug/test aid: keep the last (feeds, outputs) so a page can publish exactly what
+        # the model saw and said (e.g. to compare onnxruntime-web with CPython's onnxruntime).
+        self.keep_last = False
+        self.last: tuple[dict[str, Tensor], dict[str, Tensor]] | None = None
 
     def check_feeds(self, feeds: dict[str, Tensor]) -> None:
         """Raise TensorError naming the model and tensor for a wrong name, dtype or shape."""
@@ -44,14 +60,14 @@ class Session:
                     f"model {self.name!r} input {key!r}: expected a frontml Tensor, "
                     f"got {type(tensor).__name__}"
                 )
-            if tensor.dtype != info.dtype:
+            if info.dtype is not None and tensor.dtype != info.dtype:
                 raise TensorError(
                     f"model {self.name!r} input {key!r}: dtype {tensor.dtype}, "
                     f"model wants {info.dtype}"
                 )
-            if len(tensor.shape) != len(info.shape) or any(
+            if info.shape is not None and len(tensor.shape) != len(info.shape) or any(
                 want is not None and want != got
-                for want, got in zip(info.shape, tensor.shape, strict=True)
+                for want, got in zip(info.shape or (), tensor.shape, strict=False)
             ):
                 want = ["?" if d is None else d for d in info.shape]
                 raise TensorError(
@@ -63,7 +79,10 @@ class Session:
         if self.closed:
             raise TensorError(f"model {self.name!r}: session is closed")
         self.check_feeds(feeds)
-        return await self._run(feeds)
+        outputs = await self._run(feeds)
+        if self.keep_last:
+            self.last = (feeds, outputs)
+        return outputs
 
     async def _run(self, feeds: dict[str, Tensor]) -> dict[str, Tensor]:
         raise NotImplementedError

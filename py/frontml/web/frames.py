@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontml.image import Affine, Frame
+from frontml.image import Affine, Frame, check_border
 from frontml.runtime.tensor import Tensor
 from frontml.web.glue import loaded_glue
 
@@ -16,8 +16,9 @@ class CanvasFrame(Frame):
         self.height = height
         self.timestamp_ms = timestamp_ms
 
-    def warp(self, matrix: Affine, out_w: int, out_h: int) -> Tensor:
-        data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h)
+    def warp(self, matrix: Affine, out_w: int, out_h: int, border: str = "zero") -> Tensor:
+        check_border(border)
+        data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h, border == "replicate")
         # Uint8ClampedArray -> memoryview: one memcpy of out_w*out_h*4 bytes.
         return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
 

@@ -57,7 +57,8 @@ class Page:
     def error(self, message: str) -> None:
         self.glue.showError(message)
 
-    def _progress(self, model_id: str, loaded: int, total: int) -> None:
+    def progress_bar(self, model_id: str, loaded: int, total: int) -> None:
+        """A `frontml.models.Progress` callback that drives the page's progress bar."""
         self.glue.setProgress(self.progress, f"Loading {model_id}", loaded, total)
 
     async def load_models(self, *model_ids: str) -> dict[str, Session] | None:
@@ -66,7 +67,7 @@ class Page:
         try:
             for model_id in model_ids:
                 sessions[model_id] = await load_session(
-                    model_id, provider=self.provider, progress=self._progress
+                    model_id, provider=self.provider, progress=self.progress_bar
                 )
         except FrontmlError as exc:
             self.error(str(exc))

@@ -1,4 +1,4 @@
-"""Pose estimation: BlazePose (MediaPipe) today, MoveNet next, behind one factory.
+"""Pose estimation: BlazePose (MediaPipe) and MoveNet (multi-person), behind one factory.
 
 ```python
 from frontml.tasks.pose import PoseOptions, create_pose_detector
@@ -14,8 +14,15 @@ from __future__ import annotations
 
 from frontml.models import Progress
 from frontml.tasks.pose.blazepose import BlazePose
-from frontml.tasks.pose.options import BLAZEPOSE_MODELS, PoseOptions
-from frontml.tasks.pose.types import LANDMARK_NAMES, Landmark, NormalizedRect, Pose, PoseResult
+from frontml.tasks.pose.options import BLAZEPOSE_MODELS, MOVENET_MODELS, PoseOptions
+from frontml.tasks.pose.types import (
+    LANDMARK_NAMES,
+    POSE_CONNECTIONS,
+    Landmark,
+    NormalizedRect,
+    Pose,
+    PoseResult,
+)
 
 
 async def create_pose_detector(options: PoseOptions | None = None, *,
@@ -28,18 +35,17 @@ async def create_pose_detector(options: PoseOptions | None = None, *,
     options = options or PoseOptions()
     if options.model in BLAZEPOSE_MODELS:
         return await BlazePose.create(options, progress=progress)
-    if options.model == "movenet":
-        # Hook for the MoveNet backend (frontml/tasks/pose/movenet.py).
-        from .movenet import MoveNet  # type: ignore[import-not-found]
+    if options.model in MOVENET_MODELS:
+        from frontml.tasks.pose.movenet import MoveNet
 
         return await MoveNet.create(options, progress=progress)
-    raise ValueError(
-        f"unknown pose model {options.model!r}; use one of {', '.join(BLAZEPOSE_MODELS)}"
-    )
+    raise ValueError(f"unknown pose model {options.model!r}; use one of "
+                     f"{', '.join(BLAZEPOSE_MODELS + MOVENET_MODELS)}")
 
 
 __all__ = [
     "LANDMARK_NAMES",
+    "POSE_CONNECTIONS",
     "BlazePose",
     "Landmark",
     "NormalizedRect",

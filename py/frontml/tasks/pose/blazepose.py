@@ -19,7 +19,6 @@ Everything here is stdlib-only glue around `frontml.calculators`; pixels are tou
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import math
 from collections.abc import Sequence
 
@@ -79,24 +78,11 @@ def opencv_sampling(affine: Affine) -> Affine:
     return (a, b, c - 0.5 * a - 0.5 * b + 0.5, d, e, f - 0.5 * d - 0.5 * e + 0.5)
 
 
-_WARP_HAS_BORDER: dict[type, bool] = {}
-
-
 def warp(frame: Frame, affine: Affine, out_w: int, out_h: int, border: str) -> Tensor:
-    """frame.warp, with MediaPipe's sampling convention and border mode where the frame type
-    supports a `border` argument ("zero" | "replicate"); others pad with zeros."""
-    supported = _WARP_HAS_BORDER.get(type(frame))
-    if supported is None:
-        try:
-            supported = "border" in inspect.signature(frame.warp).parameters
-        except (TypeError, ValueError):
-            supported = False
-        _WARP_HAS_BORDER[type(frame)] = supported
+    """frame.warp with MediaPipe's sampling convention and border mode."""
     if OPENCV_PIXEL_CENTRES:
         affine = opencv_sampling(affine)
-    if supported:
-        return frame.warp(affine, out_w, out_h, border=border)
-    return frame.warp(affine, out_w, out_h)
+    return frame.warp(affine, out_w, out_h, border=border)
 
 
 def _sigmoid(x: float) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 BLAZEPOSE_MODELS = ("lite", "full", "heavy")
+MOVENET_MODELS = ("movenet", "movenet_lightning", "movenet_thunder")  # movenet = MultiPose
 RUNNING_MODES = ("image", "video")
 
 
@@ -12,8 +13,8 @@ RUNNING_MODES = ("image", "video")
 class PoseOptions:
     """How the pose task runs.
 
-    model: "lite" | "full" | "heavy" (BlazePose landmark model; "movenet" is handled by
-        `create_pose_detector` once that backend exists).
+    model: "lite" | "full" | "heavy" (BlazePose), or "movenet" (MultiPose, up to 6 people,
+        17 keypoints, tracking ids), "movenet_lightning" | "movenet_thunder" (single person).
     running_mode: "video" tracks the pose ROI from frame to frame (the detector runs only when
         tracking is lost) and smooths landmarks; "image" detects on every call, no smoothing.
     num_poses: at most this many poses per frame.
