@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontml.errors import FrontmlError, InputError
+from frontml.tasks.pose.options import BLAZEPOSE_MODELS, MOVENET_MODELS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm",
@@ -98,16 +99,15 @@ def _round(value, digits: int = 6):
 
 
 def _pose_summary(result, label: str) -> str:
-    from frontml.tasks.pose import LANDMARK_NAMES
-
     w, h = result.image_width, result.image_height
     if not result.poses:
         return f"{label}: {w}x{h}, no pose"
     parts = []
     for i, pose in enumerate(result.poses):
-        nose = pose.landmarks[LANDMARK_NAMES.index("nose")]
+        nose = pose.keypoint("nose")
         visible = sum(1 for lm in pose.landmarks if lm.visibility >= 0.5)
-        parts.append(f"pose {i}: score {pose.score:.2f}, {visible}/33 landmarks visible, "
+        parts.append(f"pose {i}: score {pose.score:.2f}, "
+                     f"{visible}/{len(pose.landmarks)} landmarks visible, "
                      f"nose at ({nose.x * w:.0f}, {nose.y * h:.0f}) px")
     n = len(result.poses)
     return f"{label}: {w}x{h}, {n} pose{'s' if n > 1 else ''}; " + "; ".join(parts)
@@ -145,7 +145,7 @@ def run_pose(args: argparse.Namespace) -> int:
                 count += 1
             if count == 0:
                 raise InputError(f"{args.input}: the video has no frames")
-            if not args.json:
+            if not args.json and hasattr(detector, "detector_runs"):
                 print(f"{count} frames, detector ran {detector.detector_runs} times")
         finally:
             detector.close()
@@ -154,11 +154,13 @@ def run_pose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@command("pose", "33-landmark body pose (BlazePose) of an image or a video")
+@command("pose", "body pose (BlazePose 33 landmarks or MoveNet 17) of an image or a video")
 def _pose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help="an image, a .y4m video, or another video (needs ffmpeg)")
-    parser.add_argument("--model", choices=["lite", "full", "heavy"], default="full",
-                        help="BlazePose landmark model (default: full)")
+    parser.add_argument("--model", choices=BLAZEPOSE_MODELS + MOVENET_MODELS, default="full",
+                        help="BlazePose lite/full/heavy (33 landmarks), or MoveNet: movenet "
+                             "(MultiPose, 17 keypoints, ids), movenet_lightning/_thunder "
+                             "(default: full)")
     parser.add_argument("--json", action="store_true",
                         help="print JSON (one object for an image, one line per video frame)")
     parser.add_argument("--num-poses", type=int, default=1, metavar="N",
@@ -169,7 +171,26 @@ def _pose_arguments(parser: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------ main
 
 
+# Other tasks register their subcommands with @command in their own `cli` module.
+TASK_CLI_MODULES = ("frontml.tasks.segmentation.cli", "frontml.tasks.face.cli",
+                    "frontml.tasks.hands.cli")
+
+
+def _load_task_clis() -> None:
+    import importlib
+    import importlib.util
+
+    for name in TASK_CLI_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # the task package itself is absent
+            found = False
+        if found:
+            importlib.import_module(name)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _load_task_clis()
     parser = argparse.ArgumentParser(
         prog="python -m frontml",
         description="Run frontml pipelines in CPython (onnxruntime) on images and videos.",

@@ -438,6 +438,10 @@ export function clearError() {
 // stats: {stage: ms, ...}; also published on window.frontml.stats for tests.
 export function updateHud(stats) {
   Object.assign(state.stats, stats);
+  // Running sums for benchmarks: window.frontml.totals[stage] / window.frontml.count.
+  state.totals ??= {};
+  state.count = (state.count || 0) + 1;
+  for (const [k, v] of Object.entries(stats)) state.totals[k] = (state.totals[k] || 0) + v;
   const el = document.getElementById('hud');
   if (!el) return;
   const rows = Object.entries(state.stats).map(([k, v]) =>

@@ -1,0 +1,1 @@
+"""frontml benchmarks: scripts that print measured ratios side by side in one run."""
