@@ -46,15 +46,9 @@ def test_blazepose_page_equals_cpython_and_finds_the_face(page, server_url):
     cpu = run_sync(detector.process(frame_of(res), 0.0)).to_json()
     detector.close()
     assert len(cpu["poses"]) == len(res["poses"])
-    ours, theirs = pose["landmarks"], cpu["poses"][0]["landmarks"]
-    # Canvas and numpy resample the crops within ~0.5 grey levels of each other; the face
-    # (measured ~1e-3) and the other clearly visible landmarks agree closely. Occluded, out of
-    # frame ones (the legs here) are the model's guesses and move more with such noise.
-    assert max_landmark_diff(ours[:11], theirs[:11]) <= 2.5e-3
-    visible = [i for i in range(33) if min(ours[i]["visibility"], theirs[i]["visibility"]) > 0.9]
-    assert len(visible) >= 11
-    diff = max_landmark_diff([ours[i] for i in visible], [theirs[i] for i in visible])
-    assert diff <= 0.02, f"page vs CPython visible landmarks differ by {diff:.4f}"
+    # The page's WebGL warp samples exactly like CPython's numpy warp: all 33 landmarks agree.
+    diff = max_landmark_diff(pose["landmarks"], cpu["poses"][0]["landmarks"])
+    assert diff <= 1e-3, f"page vs CPython landmarks differ by {diff:.5f} (normalised)"
     # The same model input gives the same landmarks in onnxruntime-web and onnxruntime.
     crop = base64.b64decode(res["landmark_input_b64"])
     session = run_sync(load_session("pose_landmark_full"))
@@ -85,8 +79,10 @@ def test_movenet_page_gives_ids_and_boxes(page, server_url, multi):
     x0, y0, x1, y1 = person["box"]
     nose = person["landmarks"][0]
     assert x0 <= nose["x"] <= x1 and y0 <= nose["y"] <= y1
-    # the tracker keeps the id across later frames
+    # Later frames still show one tracked person. (Id stability itself is pinned down in
+    # tests/unit/test_movenet.py: here a loaded machine can make frames slower than the
+    # tracker's 1 s max age, which legitimately starts a new track.)
     frames = page.evaluate("window.frontml.frames")
     page.wait_for_function(f"window.frontml.frames >= {frames + 3}")
     later = page.evaluate("window.frontml.results.poses")
-    assert [p["id"] for p in later] == [person["id"]]
+    assert len(later) == 1 and isinstance(later[0]["id"], int)

@@ -225,10 +225,122 @@ export function grab(source, canvas) {
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
   ctx2d(canvas).drawImage(source, 0, 0);
+  canvas.frontmlGeneration = (canvas.frontmlGeneration || 0) + 1; // new pixels: re-upload
   return canvas;
 }
 
 const warpCanvases = new Map();
+
+// ---------------------------------------------------------------- WebGL2 warp
+// The same bilinear sampling as CPython's ArrayFrame.warp (numpy), run on the GPU: taps at
+// pixel centres, BORDER_ZERO or BORDER_REPLICATE, rounded to 8 bits. Exact, fast, and the
+// replicate border costs nothing (clamped texel fetches). Falls back to the 2D canvas when a
+// browser has no WebGL2.
+const WARP_VS = `#version 300 es
+in vec2 pos;
+void main() { gl_Position = vec4(pos, 0.0, 1.0); }`;
+const WARP_FS = `#version 300 es
+precision highp float;
+precision highp int;
+uniform sampler2D src;
+uniform vec3 row0;
+uniform vec3 row1;
+uniform ivec2 size;
+uniform bool replicate;
+out vec4 color;
+vec4 tap(ivec2 p) {
+  bool inside = p.x >= 0 && p.y >= 0 && p.x < size.x && p.y < size.y;
+  vec4 c = texelFetch(src, clamp(p, ivec2(0), size - 1), 0);
+  return (replicate || inside) ? c : vec4(0.0);
+}
+void main() {
+  // gl_FragCoord is the output pixel centre; GL row r is output row r (no flip on readback).
+  vec3 uv = vec3(gl_FragCoord.xy, 1.0);
+  vec2 s = vec2(dot(row0, uv), dot(row1, uv)) - 0.5;
+  vec2 f0 = floor(s);
+  ivec2 p = ivec2(f0);
+  vec2 fr = s - f0;
+  vec4 top = tap(p) * (1.0 - fr.x) + tap(p + ivec2(1, 0)) * fr.x;
+  vec4 bottom = tap(p + ivec2(0, 1)) * (1.0 - fr.x) + tap(p + ivec2(1, 1)) * fr.x;
+  color = top * (1.0 - fr.y) + bottom * fr.y;
+}`;
+
+let glWarper; // undefined: not tried yet; null: no WebGL2 here (or the canvas was chosen)
+
+// 'webgl' (default: exact, same numbers as CPython) or 'canvas' (2D canvas bilinear).
+export function setWarpBackend(name) {
+  if (name === 'canvas') glWarper = null;
+  else if (glWarper === null) glWarper = undefined;
+}
+
+function makeGlWarper() {
+  const canvas = new OffscreenCanvas(256, 256);
+  const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: false, alpha: true });
+  if (!gl) return null;
+  const shader = (type, text) => {
+    const s = gl.createShader(type);
+    gl.shaderSource(s, text);
+    gl.compileShader(s);
+    if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(s));
+    return s;
+  };
+  const prog = gl.createProgram();
+  gl.attachShader(prog, shader(gl.VERTEX_SHADER, WARP_VS));
+  gl.attachShader(prog, shader(gl.FRAGMENT_SHADER, WARP_FS));
+  gl.linkProgram(prog);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(prog));
+  gl.useProgram(prog);
+  const buf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  const loc = gl.getAttribLocation(prog, 'pos');
+  gl.enableVertexAttribArray(loc);
+  gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+  const tex = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, tex);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+  gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+  gl.pixelStorei(gl.PACK_ALIGNMENT, 1);
+  const u = (name) => gl.getUniformLocation(prog, name);
+  return { canvas, gl, uniforms: { row0: u('row0'), row1: u('row1'), size: u('size'), replicate: u('replicate') },
+    source: null, generation: -1 };
+}
+
+function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate) {
+  const { gl, canvas, uniforms } = w;
+  const gen = source.frontmlGeneration ?? 0;
+  if (w.source !== source || w.generation !== gen) { // upload each new frame once
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    w.source = source;
+    w.generation = gen;
+  }
+  if (canvas.width < outW) canvas.width = outW;
+  if (canvas.height < outH) canvas.height = outH;
+  const [sw, sh] = sourceSize(source);
+  gl.viewport(0, 0, outW, outH);
+  gl.uniform3f(uniforms.row0, a, b, c);
+  gl.uniform3f(uniforms.row1, d, e, f);
+  gl.uniform2i(uniforms.size, sw, sh);
+  gl.uniform1i(uniforms.replicate, replicate ? 1 : 0);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  const out = new Uint8Array(outW * outH * 4);
+  gl.readPixels(0, 0, outW, outH, gl.RGBA, gl.UNSIGNED_BYTE, out);
+  return out;
+}
+
+function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
+  if (glWarper === undefined) {
+    try {
+      glWarper = makeGlWarper();
+    } catch (err) {
+      console.warn('frontml: WebGL2 warp unavailable, using the 2D canvas', err);
+      glWarper = null;
+    }
+  }
+  return glWarper ? glWarp(glWarper, source, a, b, c, d, e, f, outW, outH, replicate) : null;
+}
 
 // Affine warp: (a..f) maps OUTPUT continuous pixel coords to SOURCE ones
 // (sx = a*u + b*v + c, sy = d*u + e*v + f). Outside the source is transparent black, or with
@@ -236,6 +348,13 @@ const warpCanvases = new Map();
 // first copied into a canvas padded by as much as the warp reaches outside it.
 // Returns the RGBA bytes (Uint8ClampedArray, length outW*outH*4).
 export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false) {
+  const viaGl = tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate);
+  if (viaGl) return viaGl;
+  return canvasWarp(source, a, b, c, d, e, f, outW, outH, replicate);
+}
+
+// The 2D-canvas fallback (its bilinear differs from numpy's by ~0.5 grey levels).
+function canvasWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
   const key = `${outW}x${outH}`;
   let canvas = warpCanvases.get(key);
   if (!canvas) {
@@ -502,3 +621,280 @@ export function drawLabel(canvas, text, x, y, color = '#ffffff') {
   ctx.fillStyle = color;
   ctx.fillText(text, x, y);
 }
+
+// ================================================================ segmentation (issue 5)
+// Person masks from Python (frontml.tasks.segmentation) -> threshold, temporal smoothing,
+// feathering, background effects, body-part colours and the cut-out, all on the canvas.
+// Formulas match py/frontml/tasks/segmentation/effects_cpu.py (the CPython side).
+
+const seg = { prev: null, prevW: 0, prevH: 0, background: null, matte: null, frame: null,
+  alphaCanvas: null, partsCanvas: null, person: null, blurCanvas: null };
+
+export function segResetSmoothing() {
+  seg.prev = null;
+}
+
+// mask: Float32Array (w*h probabilities, or logits) -> Float32Array alpha in [0, 1]:
+// sigmoid (logits) -> SegmentationSmoothingCalculator mix with the previous mask (ratio
+// `smoothing`) -> soft threshold alpha = clamp((p - (t - s)) / 2s, 0, 1), s = 0: p >= t.
+export function segAlpha(mask, w, h, logits, threshold, softness, smoothing) {
+  const n = w * h;
+  const prob = new Float32Array(n);
+  for (let i = 0; i < n; i++) prob[i] = logits ? 1 / (1 + Math.exp(-mask[i])) : mask[i];
+  if (smoothing > 0 && seg.prev && seg.prevW === w && seg.prevH === h) {
+    const prev = seg.prev;
+    for (let i = 0; i < n; i++) {
+      const p = prob[i];
+      const x = (p - 0.5) * (p - 0.5);
+      const unc = 1 - Math.min(1, x * (5.68842 + x * (-0.748699 + x * (-57.8051 + x * (291.309 + x * -624.717)))));
+      prob[i] = p + (prev[i] - p) * (unc * smoothing);
+    }
+  }
+  seg.prev = prob.slice();
+  seg.prevW = w;
+  seg.prevH = h;
+  const alpha = new Float32Array(n);
+  if (softness <= 0) {
+    for (let i = 0; i < n; i++) alpha[i] = prob[i] >= threshold ? 1 : 0;
+  } else {
+    const lo = threshold - softness, span = 2 * softness;
+    for (let i = 0; i < n; i++) alpha[i] = Math.max(0, Math.min(1, (prob[i] - lo) / span));
+  }
+  return alpha;
+}
+
+function segCanvas(key, w, h) {
+  let c = seg[key];
+  if (!c) c = seg[key] = new OffscreenCanvas(w, h);
+  if (c.width !== w) c.width = w;
+  if (c.height !== h) c.height = h;
+  return c;
+}
+
+// The frame blurred with its edges replicated (like PIL's GaussianBlur), drawn on ctx.
+function segDrawBlurred(ctx, frame, radius) {
+  const w = frame.width, h = frame.height;
+  const pad = Math.ceil(radius * 3) + 2;
+  const padded = padReplicate(frame, pad);
+  ctx.save();
+  ctx.filter = `blur(${radius}px)`;
+  ctx.drawImage(padded, 0, 0, w + 2 * pad, h + 2 * pad, -pad, -pad, w + 2 * pad, h + 2 * pad);
+  ctx.restore();
+}
+
+// object-fit: cover
+function segDrawCover(ctx, img, w, h) {
+  const iw = img.width, ih = img.height;
+  const scale = Math.max(w / iw, h / ih);
+  const dw = iw * scale, dh = ih * scale;
+  ctx.drawImage(img, (w - dw) / 2, (h - dh) / 2, dw, dh);
+}
+
+const SEG_PART_COLOURS = [[0, 0, 0], [255, 213, 79], [66, 165, 245], [239, 83, 80], [171, 71, 188],
+  [102, 187, 106], [255, 167, 38]];
+
+// Label each mask pixel with alpha >= 0.5 by its nearest skeleton segment (image px
+// distances); segments: Float32Array of (x0, y0, x1, y1, part). Returns Uint8Array labels.
+export function segBodyParts(alpha, w, h, a, b, c, d, e, f, segments) {
+  const labels = new Uint8Array(w * h);
+  const m = segments.length / 5;
+  if (!m) return labels;
+  for (let v = 0; v < h; v++) {
+    for (let u = 0; u < w; u++) {
+      const i = v * w + u;
+      if (alpha[i] < 0.5) continue;
+      const x = a * (u + 0.5) + b * (v + 0.5) + c, y = d * (u + 0.5) + e * (v + 0.5) + f;
+      let best = Infinity, label = 0;
+      for (let k = 0; k < m; k++) {
+        const x0 = segments[5 * k], y0 = segments[5 * k + 1];
+        const dx = segments[5 * k + 2] - x0, dy = segments[5 * k + 3] - y0;
+        const ll = dx * dx + dy * dy;
+        const t = ll === 0 ? 0 : Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / ll));
+        const ex = x - x0 - t * dx, ey = y - y0 - t * dy;
+        const dist = ex * ex + ey * ey;
+        if (dist < best) { best = dist; label = segments[5 * k + 4]; }
+      }
+      labels[i] = label;
+    }
+  }
+  return labels;
+}
+
+// Render one frame: out = frame * matte + background * (1 - matte).
+// p: {threshold, softness, smoothing, feather, effect: none|blur|color|image, blur, color,
+//     parts: bool, showMask: bool}. Returns {alpha_mean} (a few numbers, for the HUD/tests).
+export function segRender(out, frame, mask, mw, mh, a, b, c, d, e, f, logits, p, segments) {
+  const w = frame.width, h = frame.height;
+  const alpha = segAlpha(mask, mw, mh, logits, p.threshold, p.softness, p.smoothing);
+  // matte at mask resolution -> image size through the affine, feathered
+  const small = segCanvas('alphaCanvas', mw, mh);
+  const sctx = small.getContext('2d');
+  const img = sctx.createImageData(mw, mh);
+  const px = img.data;
+  for (let i = 0; i < mw * mh; i++) {
+    px[4 * i] = 255; px[4 * i + 1] = 255; px[4 * i + 2] = 255;
+    px[4 * i + 3] = Math.round(alpha[i] * 255);
+  }
+  sctx.putImageData(img, 0, 0);
+  const matte = segCanvas('matte', w, h);
+  const mctx = matte.getContext('2d');
+  mctx.setTransform(1, 0, 0, 1, 0, 0);
+  mctx.clearRect(0, 0, w, h);
+  mctx.filter = p.feather > 0 ? `blur(${p.feather}px)` : 'none';
+  mctx.imageSmoothingEnabled = true;
+  mctx.imageSmoothingQuality = 'low';
+  mctx.setTransform(a, d, b, e, c, f);
+  mctx.drawImage(small, 0, 0);
+  mctx.setTransform(1, 0, 0, 1, 0, 0);
+  mctx.filter = 'none';
+  // background
+  const ctx = fitCanvas(out, w, h);
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalCompositeOperation = 'source-over';
+  ctx.filter = 'none';
+  const effect = p.effect || 'none';
+  if (effect === 'blur') segDrawBlurred(ctx, frame, Math.max(0, Number(p.blur) || 0));
+  else if (effect === 'image' && seg.background) segDrawCover(ctx, seg.background, w, h);
+  else if (effect === 'color' || effect === 'image') {
+    ctx.fillStyle = p.color || '#00b140';
+    ctx.fillRect(0, 0, w, h);
+  } else ctx.drawImage(frame, 0, 0);
+  // the person over it
+  if (effect !== 'none') {
+    const person = segCanvas('person', w, h);
+    const pctx = person.getContext('2d');
+    pctx.globalCompositeOperation = 'source-over';
+    pctx.clearRect(0, 0, w, h);
+    pctx.drawImage(frame, 0, 0);
+    pctx.globalCompositeOperation = 'destination-in';
+    pctx.drawImage(matte, 0, 0);
+    pctx.globalCompositeOperation = 'source-over';
+    ctx.drawImage(person, 0, 0);
+  }
+  if (p.showMask) {
+    ctx.globalAlpha = 0.35;
+    const tint = segCanvas('blurCanvas', w, h);
+    const tctx = tint.getContext('2d');
+    tctx.globalCompositeOperation = 'source-over';
+    tctx.clearRect(0, 0, w, h);
+    tctx.fillStyle = 'rgb(0,200,255)';
+    tctx.fillRect(0, 0, w, h);
+    tctx.globalCompositeOperation = 'destination-in';
+    tctx.drawImage(matte, 0, 0);
+    tctx.globalCompositeOperation = 'source-over';
+    ctx.drawImage(tint, 0, 0);
+    ctx.globalAlpha = 1;
+  }
+  if (p.parts && segments && segments.length) {
+    const labels = segBodyParts(alpha, mw, mh, a, b, c, d, e, f, segments);
+    const pc = segCanvas('partsCanvas', mw, mh);
+    const pctx = pc.getContext('2d');
+    const pimg = pctx.createImageData(mw, mh);
+    for (let i = 0; i < mw * mh; i++) {
+      const col = SEG_PART_COLOURS[labels[i]];
+      pimg.data[4 * i] = col[0]; pimg.data[4 * i + 1] = col[1]; pimg.data[4 * i + 2] = col[2];
+      pimg.data[4 * i + 3] = labels[i] ? 128 : 0;
+    }
+    pctx.putImageData(pimg, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.setTransform(a, d, b, e, c, f);
+    ctx.drawImage(pc, 0, 0);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+  }
+  ctx.restore();
+  seg.frame = frame;
+  let sum = 0;
+  for (let i = 0; i < alpha.length; i++) sum += alpha[i];
+  return { alpha_mean: alpha.length ? sum / alpha.length : 0 };
+}
+
+// A background image from a user's file; throws a clear Error (the current one stays).
+export async function segLoadBackground(file) {
+  if (!file) throw new Error('No file chosen for the background.');
+  if (!file.type || !file.type.startsWith('image/')) {
+    throw new Error(`"${file.name}" is not an image (${file.type || 'unknown type'}); the background was not changed.`);
+  }
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch (e) {
+    throw new Error(`"${file.name}" could not be decoded as an image; the background was not changed.`);
+  }
+  seg.background = bitmap;
+  return { width: bitmap.width, height: bitmap.height };
+}
+
+export function segHasBackground() {
+  return seg.background !== null;
+}
+
+// The last rendered frame's person on a transparent background, as a PNG data: URL.
+export function segCutoutDataUrl() {
+  if (!seg.frame || !seg.matte) return '';
+  const w = seg.frame.width, h = seg.frame.height;
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(seg.frame, 0, 0);
+  ctx.globalCompositeOperation = 'destination-in';
+  ctx.drawImage(seg.matte, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+// ================================================================ hands: taught signs (issue 7)
+// IndexedDB persistence of the sign classifier's examples (JSON text from Python's
+// SignClassifier.to_json()) and a text download for export. One object store, one key per page.
+const SIGNS_DB = 'frontml-signs';
+const SIGNS_STORE = 'signs';
+
+function signsDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(SIGNS_DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(SIGNS_STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(new Error(`IndexedDB unavailable: ${req.error?.message ?? 'unknown error'}`));
+  });
+}
+
+export async function signsSave(key, text) {
+  const db = await signsDb();
+  try {
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(SIGNS_STORE, 'readwrite');
+      tx.objectStore(SIGNS_STORE).put(text, key);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new Error(`could not save signs: ${tx.error?.message}`));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+// The saved JSON text, or '' when nothing was saved under `key`.
+export async function signsLoad(key) {
+  const db = await signsDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = db.transaction(SIGNS_STORE, 'readonly').objectStore(SIGNS_STORE).get(key);
+      req.onsuccess = () => resolve(typeof req.result === 'string' ? req.result : '');
+      req.onerror = () => reject(new Error(`could not read signs: ${req.error?.message}`));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export function downloadText(filename, text, type = 'application/json') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+// ================================================================ end hands (issue 7)

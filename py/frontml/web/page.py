@@ -51,6 +51,7 @@ class Page:
 
     async def init(self) -> Page:
         self.glue = await glue()
+        self.glue.setWarpBackend(query_param("warp", "webgl"))  # ?warp=canvas: 2D canvas
         return self
 
     # ------------------------------------------------------------ errors and progress
