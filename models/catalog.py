@@ -118,7 +118,7 @@ def _hand_landmark(variant: str, sha: str) -> dict:
             _out("landmarks", "Identity", [1, 63], "21 x (x, y, z) in input pixels"),
             _out("hand_flag", "Identity_1", [1, 1], "hand presence probability (0..1)"),
             _out("handedness", "Identity_2", [1, 1],
-                 "probability of MediaPipe's label 'Right' (its convention: mirrored input)"),
+                 "probability of the label 'Left' (MediaPipe Hands' convention)"),
             _out("world_landmarks", "Identity_3", [1, 63], "21 x (x, y, z) metres"),
         ],
         "verify": {"bound": DEFAULT_BOUND},
