@@ -113,45 +113,55 @@ def _pose_summary(result, label: str) -> str:
     return f"{label}: {w}x{h}, {n} pose{'s' if n > 1 else ''}; " + "; ".join(parts)
 
 
-def run_pose(args: argparse.Namespace) -> int:
+def run_task(args: argparse.Namespace, create: Callable, make_options: Callable[[str], object],
+             summary: Callable[[object, str], str], runs_label: str = "detector") -> int:
+    """The loop every task's CLI shares: an image gives one result (JSON object or summary), a
+    video one per frame (JSON lines), with the task's own `create(options)` and `summary`."""
     from frontml.runtime import run_sync
-    from frontml.tasks.pose import PoseOptions, create_pose_detector
     from frontml.timing import StageTimer
 
     kind, source = open_input(args.input)
-    options = PoseOptions(model=args.model, running_mode="image" if kind == "image" else "video",
-                          num_poses=args.num_poses)
+    options = make_options("image" if kind == "image" else "video")
 
     async def go() -> None:
-        detector = await create_pose_detector(options)
+        task = await create(options)
         try:
             if kind == "image":
                 timer = StageTimer()
-                result = await detector.process(source, 0.0, timer)
+                result = await task.process(source, 0.0, timer)
                 if args.json:
                     print(json.dumps(_round(result.to_json())))
                 else:
-                    print(_pose_summary(result, args.input))
+                    print(summary(result, args.input))
                     print("  ms: " + ", ".join(f"{k} {v:.1f}" for k, v in timer.ms.items()))
                 return
             count = 0
             for frame in video_frames(source):
-                result = await detector.process(frame, frame.timestamp_ms)
+                result = await task.process(frame, frame.timestamp_ms)
                 if args.json:
                     line = {"timestamp_ms": frame.timestamp_ms, **result.to_json()}
                     print(json.dumps(_round(line)), flush=True)
                 else:
-                    print(_pose_summary(result, f"frame {count} @ {frame.timestamp_ms:.1f} ms"))
+                    print(summary(result, f"frame {count} @ {frame.timestamp_ms:.1f} ms"))
                 count += 1
             if count == 0:
                 raise InputError(f"{args.input}: the video has no frames")
-            if not args.json and hasattr(detector, "detector_runs"):
-                print(f"{count} frames, detector ran {detector.detector_runs} times")
+            if not args.json and hasattr(task, "detector_runs"):
+                print(f"{count} frames, {runs_label} ran {task.detector_runs} times")
         finally:
-            detector.close()
+            task.close()
 
     run_sync(go())
     return EXIT_OK
+
+
+def run_pose(args: argparse.Namespace) -> int:
+    from frontml.tasks.pose import PoseOptions, create_pose_detector
+
+    return run_task(
+        args, create_pose_detector,
+        lambda mode: PoseOptions(model=args.model, running_mode=mode, num_poses=args.num_poses),
+        _pose_summary)
 
 
 @command("pose", "body pose (BlazePose 33 landmarks or MoveNet 17) of an image or a video")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from frontml.cli import EXIT_OK, _round, command, open_input, video_frames
+from frontml.cli import command, run_task
 from frontml.errors import InputError
 from frontml.tasks.hands.options import HAND_MODELS, MAX_HANDS
 
@@ -25,46 +24,14 @@ def _summary(result, label: str) -> str:
 
 
 def run_hands(args: argparse.Namespace) -> int:
-    from frontml.runtime import run_sync
     from frontml.tasks.hands import HandsOptions, create_hand_landmarker
-    from frontml.timing import StageTimer
 
     if not 1 <= args.num_hands <= MAX_HANDS:
         raise InputError(f"--num-hands must be 1..{MAX_HANDS}, got {args.num_hands}")
-    kind, source = open_input(args.input)
-    options = HandsOptions(model=args.model, num_hands=args.num_hands,
-                           running_mode="image" if kind == "image" else "video")
-
-    async def go() -> None:
-        landmarker = await create_hand_landmarker(options)
-        try:
-            if kind == "image":
-                timer = StageTimer()
-                result = await landmarker.process(source, 0.0, timer)
-                if args.json:
-                    print(json.dumps(_round(result.to_json())))
-                else:
-                    print(_summary(result, args.input))
-                    print("  ms: " + ", ".join(f"{k} {v:.1f}" for k, v in timer.ms.items()))
-                return
-            count = 0
-            for frame in video_frames(source):
-                result = await landmarker.process(frame, frame.timestamp_ms)
-                if args.json:
-                    line = {"timestamp_ms": frame.timestamp_ms, **result.to_json()}
-                    print(json.dumps(_round(line)), flush=True)
-                else:
-                    print(_summary(result, f"frame {count} @ {frame.timestamp_ms:.1f} ms"))
-                count += 1
-            if count == 0:
-                raise InputError(f"{args.input}: the video has no frames")
-            if not args.json:
-                print(f"{count} frames, palm detector ran {landmarker.detector_runs} times")
-        finally:
-            landmarker.close()
-
-    run_sync(go())
-    return EXIT_OK
+    return run_task(
+        args, create_hand_landmarker,
+        lambda mode: HandsOptions(model=args.model, num_hands=args.num_hands, running_mode=mode),
+        _summary, runs_label="palm detector")
 
 
 @command("hands", "hand landmarks (21 per hand, up to 4 hands), handedness and gestures")
