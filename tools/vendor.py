@@ -39,6 +39,9 @@ FILES: dict[str, tuple[str, list[str]]] = {
             "ort-wasm-simd-threaded.asyncify.wasm",
         ],
     ),
+    # Three.js for the AR try-on page (three.module.js imports ./three.core.js; no min build
+    # ships in 0.187)
+    "three": ("three/build", ["three.module.js", "three.core.js"]),
 }
 PYSCRIPT_DIST = "@pyscript/core/dist"
 
