@@ -143,7 +143,7 @@ class Page:
         image source."""
         self.stop()
 
-        async def tick(_now):
+        async def tick(_now=None):
             try:
                 await self.process_once(step)
             except Exception as exc:
