@@ -1,6 +1,6 @@
 """Hands speed: per-stage ms in the page (headless Chromium, fake camera) and in CPython.
 
-    .venv/bin/python bench/hands_speed.py [--seconds 8] [--frames 10] [--quick] [--out bench/out]
+    python -m bench hands [--seconds 8] [--frames 10] [--quick] [--cpython-only] [--out bench/out]
 
 Like bench/pose_speed.py: for each configuration (lite/full, tracking on/off) the hands page
 runs on the same fake-camera video (a hand, tests/data/hands_sample5.jpg centred in 640×480)
@@ -12,18 +12,26 @@ markdown table and writes it to bench/out/hands.md.
 from __future__ import annotations
 
 import argparse
-import datetime
-import platform
 import sys
-import threading
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "py"))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pose_speed import STAGES, _cpu_count, fmt  # noqa: E402
+from bench.harness import (  # noqa: E402
+    DEFAULT_OUT,
+    STAGE_HEADERS,
+    Bench,
+    cpython_loop,
+    fmt,
+    hand_video,
+    log,
+    machine,
+    md_table,
+    page_run,
+    stage_cells,
+    today,
+)
 
 # (label, page query, HandsOptions kwargs)
 CONFIGS = [
@@ -36,53 +44,42 @@ CONFIGS = [
 ]
 
 
-def page_run(browser, base: str, query: str, seconds: float) -> dict:
-    page = browser.new_page()
-    try:
-        page.goto(f"{base}/hands.html?{query}")
-        page.wait_for_function("window.frontml && window.frontml.count >= 2", timeout=120_000)
-        start = page.evaluate("({t: {...window.frontml.totals}, n: window.frontml.count})")
-        time.sleep(seconds)
-        end = page.evaluate("({t: {...window.frontml.totals}, n: window.frontml.count,"
-                            " r: window.frontml.results})")
-    finally:
-        page.close()
-    frames = end["n"] - start["n"]
-    mean = {k: (end["t"].get(k, 0) - start["t"].get(k, 0)) / max(frames, 1) for k in end["t"]}
-    mean["fps"] = frames / seconds
-    mean["frames"] = frames
-    mean["hands"] = len((end.get("r") or {}).get("hands") or [])
-    return mean
-
-
 def cpython_run(options: dict, frames: int) -> dict:
     from frontml.image import ArrayFrame
-    from frontml.runtime import run_sync
     from frontml.tasks.hands import HandsOptions, create_hand_landmarker
-    from frontml.timing import StageTimer
     from tests.e2e.test_hands import hand_frame
 
-    frame = ArrayFrame(hand_frame())
+    def detector_share(lm, out, before):
+        if out is None:
+            return lm.detector_runs
+        out["detector_share"] = (lm.detector_runs - before) / frames
+        return None
 
-    async def go() -> dict:
-        lm = await create_hand_landmarker(HandsOptions(**options))
-        totals: dict[str, float] = {}
-        await lm.process(frame, 0.0)  # warm-up
-        runs0 = lm.detector_runs
-        start = time.perf_counter()
-        for i in range(frames):
-            timer = StageTimer()
-            await lm.process(frame, 33.3 * (i + 1), timer)
-            for k, v in timer.ms.items():
-                totals[k] = totals.get(k, 0.0) + v
-        elapsed = time.perf_counter() - start
-        out = {k: v / frames for k, v in totals.items()}
-        out["fps"] = frames / elapsed
-        out["detector_share"] = (lm.detector_runs - runs0) / frames
-        lm.close()
-        return out
+    return cpython_loop(lambda: create_hand_landmarker(HandsOptions(**options)),
+                        ArrayFrame(hand_frame()), frames, finish=detector_share)
 
-    return run_sync(go())
+
+def measure(bench: Bench, configs, seconds: float, frames: int) -> list[tuple]:
+    rows = []
+    for label, query, options in configs:
+        log(f"measuring hands: {label} ...")
+        page = page_run(bench, f"hands.html?{query}", seconds, keep_results=True)
+        page["hands"] = len((page.get("results") or {}).get("hands") or [])
+        rows.append((label, page, cpython_run(options, frames)))
+    return rows
+
+
+def table(rows: list[tuple]) -> str:
+    head = (f"Hands, 640×480 fake camera (one hand), {today()}, {machine()}, headless Chromium, "
+            f"onnxruntime-web wasm vs CPython onnxruntime.")
+    body = []
+    for label, page, cpu in rows:
+        ratio = page.get("infer", 0) / cpu["infer"] if cpu.get("infer") and page else None
+        body.append([label, *stage_cells(page), fmt(cpu["fps"]), fmt(cpu.get("pre")),
+                     fmt(cpu.get("infer")), fmt(cpu.get("post")), fmt(ratio, 2)])
+    return head + "\n\n" + md_table(
+        ["configuration", *STAGE_HEADERS, "CPython FPS", "CPython pre", "CPython infer",
+         "CPython post", "page/CPython infer"], body)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,61 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=10, help="CPython frames per config")
     parser.add_argument("--quick", action="store_true", help="one config, short")
     parser.add_argument("--cpython-only", action="store_true", help="skip the page")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     configs = CONFIGS[:1] if args.quick else CONFIGS
+    frames = 2 if args.quick else args.frames
     args.out.mkdir(parents=True, exist_ok=True)
-
-    rows = []
     if args.cpython_only:
-        for label, _query, options in configs:
-            rows.append((label, {}, cpython_run(options, args.frames)))
+        rows = [(label, {}, cpython_run(options, args.frames)) for label, _q, options in configs]
     else:
-        from playwright.sync_api import sync_playwright
-
-        import serve
-        from tests.e2e.test_hands import hand_frame
-        from tests.media import write_y4m
-
-        video = write_y4m(args.out / "hand.y4m", [hand_frame()] * 2)
-        serve.repack_python()
-        server = serve.make_server("127.0.0.1", 0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                      f"--use-file-for-fake-video-capture={video}",
-                      "--disable-background-networking"])
-            for label, query, options in configs:
-                print(f"measuring {label} ...", file=sys.stderr, flush=True)
-                page = page_run(browser, base, query, args.seconds)
-                cpu = cpython_run(options, 2 if args.quick else args.frames)
-                rows.append((label, page, cpu))
-            browser.close()
-        server.shutdown()
-
-    lines = [
-        f"Hands, 640×480 fake camera (one hand), {datetime.date.today()}, "
-        f"{platform.machine()} {_cpu_count()} cores, headless Chromium, onnxruntime-web wasm "
-        f"(1 thread) vs CPython onnxruntime.",
-        "",
-        "| configuration | page FPS | grab | pre | infer | post | render | Python % "
-        "| CPython FPS | CPython pre | CPython infer | CPython post | page/CPython infer |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for label, page, cpu in rows:
-        ratio = page.get("infer", 0) / cpu["infer"] if cpu.get("infer") and page else None
-        lines.append(
-            f"| {label} | {fmt(page.get('fps'))} | "
-            + " | ".join(fmt(page.get(s)) for s in STAGES)
-            + f" | {fmt(page.get('python %'), 0)} | {fmt(cpu['fps'])} | {fmt(cpu.get('pre'))}"
-            f" | {fmt(cpu.get('infer'))} | {fmt(cpu.get('post'))} | {fmt(ratio, 2)} |"
-        )
-    table = "\n".join(lines)
-    print(table)
-    (args.out / "hands.md").write_text(table + "\n")
+        with Bench(hand_video(args.out)) as bench:
+            rows = measure(bench, configs, args.seconds, frames)
+    text = table(rows)
+    print(text)
+    (args.out / "hands.md").write_text(text + "\n")
     return 0
 
 

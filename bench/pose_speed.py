@@ -1,6 +1,6 @@
 """Pose speed: per-stage ms in the page (headless Chromium, fake camera) and in CPython.
 
-    python -m bench [--seconds 8] [--quick] [--out bench/out]
+    python -m bench pose [--seconds 8] [--quick] [--out bench/out]
 
 For each configuration the pose page runs on the same fake-camera video (the astronaut photo)
 for a fixed time; the page's running per-stage sums give mean ms per frame, FPS and the share
@@ -12,18 +12,31 @@ machine's, measured in one run; the ratios are what to compare.
 from __future__ import annotations
 
 import argparse
-import datetime
-import platform
 import sys
-import threading
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "py"))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-STAGES = ("grab", "pre", "infer", "post", "render")
+from bench.harness import (  # noqa: E402
+    DEFAULT_OUT,
+    STAGE_HEADERS,
+    STAGES,
+    Bench,
+    astronaut_video,
+    cpu_count,
+    fmt,
+    log,
+    machine,
+    md_table,
+    page_run,
+    stage_cells,
+    today,
+)
+
+__all__ = ["STAGES", "fmt", "cpu_count", "CONFIGS", "measure", "table", "main"]
+_cpu_count = cpu_count
+
 # (label, page query, PoseOptions kwargs)
 CONFIGS = [
     ("BlazePose lite, tracking", "model=lite", {"model": "lite"}),
@@ -39,56 +52,39 @@ CONFIGS = [
 ]
 
 
-def page_run(browser, base: str, query: str, seconds: float) -> dict:
-    page = browser.new_page()
-    try:
-        page.goto(f"{base}/pose.html?{query}")
-        page.wait_for_function("window.frontml && window.frontml.count >= 2", timeout=120_000)
-        start = page.evaluate("({t: {...window.frontml.totals}, n: window.frontml.count})")
-        time.sleep(seconds)
-        end = page.evaluate("({t: {...window.frontml.totals}, n: window.frontml.count})")
-    finally:
-        page.close()
-    frames = end["n"] - start["n"]
-    mean = {k: (end["t"].get(k, 0) - start["t"].get(k, 0)) / max(frames, 1) for k in end["t"]}
-    mean["fps"] = frames / seconds
-    mean["frames"] = frames
-    return mean
-
-
 def cpython_run(options: dict, frames: int) -> dict:
     import numpy as np
 
+    from bench.harness import cpython_loop
     from frontml.image import ArrayFrame
-    from frontml.runtime import run_sync
     from frontml.tasks.pose import PoseOptions, create_pose_detector
-    from frontml.timing import StageTimer
     from tests.media import astronaut_frame
 
-    rgb = astronaut_frame()
-    frame = ArrayFrame(np.asarray(rgb))
-
-    async def go() -> dict:
-        det = await create_pose_detector(PoseOptions(**options))
-        totals: dict[str, float] = {}
-        await det.process(frame, 0.0)  # warm-up
-        start = time.perf_counter()
-        for i in range(frames):
-            timer = StageTimer()
-            await det.process(frame, 33.3 * (i + 1), timer)
-            for k, v in timer.ms.items():
-                totals[k] = totals.get(k, 0.0) + v
-        elapsed = time.perf_counter() - start
-        det.close()
-        out = {k: v / frames for k, v in totals.items()}
-        out["fps"] = frames / elapsed
-        return out
-
-    return run_sync(go())
+    return cpython_loop(lambda: create_pose_detector(PoseOptions(**options)),
+                        ArrayFrame(np.asarray(astronaut_frame())), frames)
 
 
-def fmt(value: float | None, digits: int = 1) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+def measure(bench: Bench, configs, seconds: float, frames: int) -> list[tuple]:
+    """(label, page means (+ its last results), CPython means) per configuration."""
+    rows = []
+    for label, query, options in configs:
+        log(f"measuring pose: {label} ...")
+        page = page_run(bench, f"pose.html?{query}", seconds, keep_results=True)
+        rows.append((label, page, cpython_run(options, frames)))
+    return rows
+
+
+def table(rows: list[tuple]) -> str:
+    head = (f"Pose, 640×480 fake camera (astronaut), {today()}, {machine()}, headless Chromium, "
+            f"onnxruntime-web wasm vs CPython onnxruntime.")
+    body = []
+    for label, page, cpu in rows:
+        ratio = page.get("infer", 0) / cpu["infer"] if cpu.get("infer") else None
+        body.append([label, *stage_cells(page), fmt(cpu["fps"]), fmt(cpu.get("infer")),
+                     fmt(ratio, 2)])
+    return head + "\n\n" + md_table(
+        ["configuration", *STAGE_HEADERS, "CPython FPS", "CPython infer",
+         "page/CPython infer"], body)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,63 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="measuring time per page")
     parser.add_argument("--frames", type=int, default=10, help="CPython frames per config")
     parser.add_argument("--quick", action="store_true", help="one config, short (for tests)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     configs = CONFIGS[:1] if args.quick else CONFIGS
-
-    from playwright.sync_api import sync_playwright
-
-    import serve
-    from tests.media import astronaut_frame, write_y4m
-
-    args.out.mkdir(parents=True, exist_ok=True)
-    video = write_y4m(args.out / "astronaut.y4m", [astronaut_frame()] * 2)
-    serve.repack_python()
-    server = serve.make_server("127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    rows = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                  f"--use-file-for-fake-video-capture={video}",
-                  "--disable-background-networking"])
-        for label, query, options in configs:
-            print(f"measuring {label} ...", file=sys.stderr, flush=True)
-            page = page_run(browser, base, query, args.seconds)
-            cpu = cpython_run(options, 2 if args.quick else args.frames)
-            rows.append((label, page, cpu))
-        browser.close()
-    server.shutdown()
-
-    lines = [
-        f"Pose, 640×480 fake camera (astronaut), {datetime.date.today()}, "
-        f"{platform.machine()} {_cpu_count()} cores, headless Chromium, onnxruntime-web wasm "
-        f"(1 thread) vs CPython onnxruntime.",
-        "",
-        "| configuration | page FPS | grab | pre | infer | post | render | Python % "
-        "| CPython FPS | CPython infer | page/CPython infer |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for label, page, cpu in rows:
-        ratio = page.get("infer", 0) / cpu["infer"] if cpu.get("infer") else None
-        lines.append(
-            f"| {label} | {fmt(page['fps'])} | "
-            + " | ".join(fmt(page.get(s)) for s in STAGES)
-            + f" | {fmt(page.get('python %'), 0)} | {fmt(cpu['fps'])} | {fmt(cpu.get('infer'))}"
-            f" | {fmt(ratio, 2)} |"
-        )
-    table = "\n".join(lines)
-    print(table)
-    (args.out / "pose.md").write_text(table + "\n")
+    with Bench(astronaut_video(args.out)) as bench:
+        rows = measure(bench, configs, args.seconds, 2 if args.quick else args.frames)
+    text = table(rows)
+    print(text)
+    (args.out / "pose.md").write_text(text + "\n")
     return 0
-
-
-def _cpu_count() -> int:
-    import os
-
-    return os.cpu_count() or 0
 
 
 if __name__ == "__main__":

