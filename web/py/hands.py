@@ -5,7 +5,6 @@ from array import array
 import js
 from pyodide.ffi import create_proxy, to_js
 
-from frontml.errors import FrontmlError
 from frontml.tasks.hands import (
     HAND_CONNECTIONS,
     NO_SIGN,
@@ -49,14 +48,7 @@ def options() -> HandsOptions:
 
 async def load_landmarker(*_):
     old, state["landmarker"] = state["landmarker"], None
-    if old is not None:
-        old.close()
-    try:
-        state["landmarker"] = await create_hand_landmarker(options(), progress=page.progress_bar)
-    except FrontmlError as exc:
-        page.error(str(exc))
-    finally:
-        page.progress.hidden = True
+    state["landmarker"] = await page.replace_task(old, create_hand_landmarker, options())
 
 
 # ------------------------------------------------------------------ teaching
@@ -209,15 +201,8 @@ async def step(frame, timer):
     ) or "no hands"
     out["detector_runs"] = landmarker.detector_runs
     if debug:  # tests compare with CPython on exactly these pixels
-        out["frame_b64"] = page.glue.toBase64(page.glue.pixels(frame.canvas))
+        out.update(page.debug_payload(frame))
     return out
-
-
-async def on_file(event):
-    files = event.target.files
-    if files.length:
-        await page.open_file(files.item(0))
-        page.run(step)
 
 
 def listen(element_id: str, event: str, handler) -> None:
@@ -226,7 +211,7 @@ def listen(element_id: str, event: str, handler) -> None:
     doc.getElementById(element_id).addEventListener(event, proxy)
 
 
-listen("file", "change", on_file)
+page.on_file_input(step)
 listen("add-label", "click", add_label)
 listen("import", "change", import_file)
 listen("export", "click", export_json)

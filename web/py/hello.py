@@ -2,7 +2,7 @@
 import json
 
 import js
-from pyodide.ffi import create_proxy, to_js
+from pyodide.ffi import to_js
 
 from frontml.tasks.hello import HelloSegmenter
 from frontml.web.page import Page, query_param
@@ -22,18 +22,11 @@ async def step(frame, timer):
     js.document.getElementById("result").textContent = json.dumps(summary, indent=2)
     if debug:  # let tests compare with CPython on exactly these pixels
         summary["input_b64"] = page.glue.toBase64(to_js(task.last_input.data))
-        summary["frame_b64"] = page.glue.toBase64(page.glue.pixels(frame.canvas))
+        summary.update(page.debug_payload(frame))
     return summary
 
 
-async def on_file(event):
-    files = event.target.files
-    if files.length:
-        await page.open_file(files.item(0))
-        page.run(step)
-
-
-js.document.getElementById("file").addEventListener("change", create_proxy(on_file))
+page.on_file_input(step)
 try:
     source = query_param("image")
     if source:

@@ -4,7 +4,6 @@ from array import array
 import js
 from pyodide.ffi import create_proxy, to_js
 
-from frontml.errors import FrontmlError
 from frontml.tasks.pose import POSE_CONNECTIONS, PoseOptions, create_pose_detector
 from frontml.tasks.pose.movenet import COCO_SKELETON
 from frontml.web.page import Page, query_param
@@ -39,16 +38,8 @@ def options() -> PoseOptions:
 
 async def load_detector(*_):
     old, state["detector"] = state["detector"], None
-    if old is not None:
-        old.close()
-    try:
-        state["detector"] = await create_pose_detector(options(), progress=page.progress_bar)
-        if debug and hasattr(state["detector"], "landmarker"):
-            state["detector"].landmarker.keep_last = True
-    except FrontmlError as exc:
-        page.error(str(exc))
-    finally:
-        page.progress.hidden = True
+    state["detector"] = await page.replace_task(old, create_pose_detector, options(),
+                                                keep_last=debug)
 
 
 def draw(result, frame) -> None:
@@ -76,23 +67,11 @@ async def step(frame, timer):
     out = result.to_json()
     doc.getElementById("result").textContent = f"{len(result.poses)} pose(s)"
     if debug:  # tests compare with CPython on exactly these pixels and model inputs
-        out["frame_b64"] = page.glue.toBase64(page.glue.pixels(frame.canvas))
-        landmarker = getattr(detector, "landmarker", None)
-        if landmarker is not None and landmarker.last is not None:
-            feeds, outputs = landmarker.last
-            out["landmark_input_b64"] = page.glue.toBase64(to_js(feeds["image"].data))
-            out["landmark_output"] = list(outputs["landmarks"].data)
+        out.update(page.debug_payload(frame, detector))
     return out
 
 
-async def on_file(event):
-    files = event.target.files
-    if files.length:
-        await page.open_file(files.item(0))
-        page.run(step)
-
-
-doc.getElementById("file").addEventListener("change", create_proxy(on_file))
+page.on_file_input(step)
 for control in controls.values():
     control.addEventListener("change", create_proxy(load_detector))
 try:

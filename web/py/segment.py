@@ -6,7 +6,6 @@ import asyncio
 import js
 from pyodide.ffi import JsException, create_proxy, to_js
 
-from frontml.errors import FrontmlError
 from frontml.tasks.segmentation import PersonSegmenter, SegmentationOptions
 from frontml.web.page import Page, query_param, to_plain_js
 
@@ -56,16 +55,9 @@ async def load_segmenter(*_):
     if key == state["key"] and state["segmenter"] is not None:
         return  # only post-processing parameters changed: no reload
     old, state["segmenter"], state["key"] = state["segmenter"], None, None
-    if old is not None:
-        old.close()
     page.glue.segResetSmoothing()
-    try:
-        state["segmenter"] = await PersonSegmenter.create(opts, progress=page.progress_bar)
-        state["key"] = key
-    except FrontmlError as exc:
-        page.error(str(exc))
-    finally:
-        page.progress.hidden = True
+    state["segmenter"] = await page.replace_task(old, PersonSegmenter.create, opts)
+    state["key"] = key if state["segmenter"] is not None else None
 
 
 async def step(frame, timer):
@@ -89,7 +81,7 @@ async def step(frame, timer):
         f"model {result.model} ({result.mask_width}×{result.mask_height}), person covers "
         f"{100 * result.coverage:.1f}% of the frame")
     if debug:  # tests compare with CPython on exactly these pixels
-        out["frame_b64"] = page.glue.toBase64(page.glue.pixels(frame.canvas))
+        out.update(page.debug_payload(frame))
         out["mask_b64"] = page.glue.toBase64(to_js(result.mask.data))
     return out
 

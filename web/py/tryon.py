@@ -5,7 +5,6 @@ import js
 from pyodide.code import run_js
 from pyodide.ffi import create_proxy, to_js
 
-from frontml.errors import FrontmlError
 from frontml.tasks.face import FaceOptions, create_face_mesh
 from frontml.web.page import Page, query_param
 
@@ -38,16 +37,7 @@ def options() -> FaceOptions:
 
 async def load_mesh(*_):
     old, state["mesh"] = state["mesh"], None
-    if old is not None:
-        old.close()
-    try:
-        state["mesh"] = await create_face_mesh(options(), progress=page.progress_bar)
-        if debug:
-            state["mesh"].landmarker.keep_last = True
-    except FrontmlError as exc:
-        page.error(str(exc))
-    finally:
-        page.progress.hidden = True
+    state["mesh"] = await page.replace_task(old, create_face_mesh, options(), keep_last=debug)
 
 
 def draw(result, frame) -> None:
@@ -79,23 +69,12 @@ async def step(frame, timer):
                     f"mouth {face.mouth_open:.2f}")
     doc.getElementById("result").textContent = "\n".join(text)
     if debug:  # tests compare with CPython on exactly these pixels and model inputs
-        out["frame_b64"] = page.glue.toBase64(page.glue.pixels(frame.canvas))
+        out.update(page.debug_payload(frame, mesh))
         out["detector_runs"] = mesh.detector_runs
-        if mesh.landmarker.last is not None:
-            feeds, outputs = mesh.landmarker.last
-            out["landmark_input_b64"] = page.glue.toBase64(to_js(feeds["image"].data))
-            out["landmark_output"] = list(outputs["landmarks"].data)
     return out
 
 
-async def on_file(event):
-    files = event.target.files
-    if files.length:
-        await page.open_file(files.item(0))
-        page.run(step)
-
-
-doc.getElementById("file").addEventListener("change", create_proxy(on_file))
+page.on_file_input(step)
 for name in ("iris", "smooth", "multi"):
     controls[name].addEventListener("change", create_proxy(load_mesh))
 try:

@@ -48,6 +48,7 @@ class Page:
         self._last_time = None
         self._fps = 0.0
         self.source = None
+        self._listeners = []
 
     async def init(self) -> Page:
         self.glue = await glue()
@@ -78,6 +79,36 @@ class Page:
                 self.progress.hidden = True
         return sessions
 
+    async def replace_task(self, old, create: Callable[..., Awaitable], options, *,
+                           keep_last: bool = False):
+        """Close `old` (if any) and create a task with the progress bar; on failure show the
+        named error and return None. keep_last: the task's landmark session keeps its last
+        inputs/outputs (debug pages publish them)."""
+        if old is not None:
+            old.close()
+        try:
+            task = await create(options, progress=self.progress_bar)
+        except FrontmlError as exc:
+            self.error(str(exc))
+            return None
+        finally:
+            if self.progress is not None:
+                self.progress.hidden = True
+        if keep_last and getattr(task, "landmarker", None) is not None:
+            task.landmarker.keep_last = True
+        return task
+
+    def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
+        """What `?debug=1` pages publish so tests can run CPython on exactly the same pixels:
+        the frame, and the landmark model's last input and output when the task keeps them."""
+        out = {"frame_b64": self.glue.toBase64(self.glue.pixels(frame.canvas))}
+        session = getattr(task, "landmarker", None)
+        if session is not None and session.last is not None:
+            feeds, outputs = session.last
+            out["landmark_input_b64"] = self.glue.toBase64(to_js(feeds["image"].data))
+            out["landmark_output"] = list(outputs["landmarks"].data)
+        return out
+
     # ------------------------------------------------------------ sources
     async def open_camera(self, width: int = 640, height: int = 480) -> bool:
         """Start the camera; on failure show why and return False (the page stays usable)."""
@@ -91,6 +122,18 @@ class Page:
 
     async def open_image_url(self, url: str) -> None:
         self.source = await self.glue.loadImageUrl(url)
+
+    def on_file_input(self, step: Step, element_id: str = "file") -> None:
+        """Process the file a user picks in <input type=file id=element_id> with `step`."""
+
+        async def changed(event):
+            files = event.target.files
+            if files.length:
+                await self.open_file(files.item(0))
+                self.run(step)
+
+        self._listeners.append(create_proxy(changed))  # lives as long as the page
+        self.doc.getElementById(element_id).addEventListener("change", self._listeners[-1])
 
     async def open_file(self, file) -> None:
         """A user's file: a video plays in a loop, an image is processed once."""
