@@ -89,21 +89,30 @@ def chromium_args(video: Path) -> list[str]:
 
 
 class Bench:
-    """Server + Playwright + one Chromium whose fake camera plays `video`."""
+    """Server + Playwright + one Chromium whose fake camera plays `video`.
 
-    def __init__(self, video: Path):
-        from playwright.sync_api import sync_playwright
+    `Bench(other_video, parent=bench)` adds a second Chromium with another camera video that
+    shares the parent's server and Playwright (one sync Playwright per thread is all there is).
+    """
 
-        import serve
-
+    def __init__(self, video: Path, parent: Bench | None = None):
         self.video = Path(video)
-        serve.repack_python()
-        self.server = serve.make_server("127.0.0.1", 0)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.off_origin: list[str] = []
-        self._pw_cm = sync_playwright()
-        self.pw = self._pw_cm.__enter__()
+        self.parent = parent
+        if parent is not None:
+            self.server, self.base, self.pw = parent.server, parent.base, parent.pw
+            self.off_origin = parent.off_origin
+        else:
+            from playwright.sync_api import sync_playwright
+
+            import serve
+
+            serve.repack_python()
+            self.server = serve.make_server("127.0.0.1", 0)
+            threading.Thread(target=self.server.serve_forever, daemon=True).start()
+            self.base = f"http://127.0.0.1:{self.server.server_port}"
+            self.off_origin: list[str] = []
+            self._pw_cm = sync_playwright()
+            self.pw = self._pw_cm.__enter__()
         self.browser = self.pw.chromium.launch(executable_path=CHROMIUM,
                                                args=chromium_args(self.video))
 
@@ -143,9 +152,10 @@ class Bench:
         try:
             self.browser.close()
         finally:
-            self._pw_cm.__exit__(None, None, None)
-            self.server.shutdown()
-            self.server.server_close()
+            if self.parent is None:
+                self._pw_cm.__exit__(None, None, None)
+                self.server.shutdown()
+                self.server.server_close()
         if check and self.off_origin:
             raise OffOriginError("requests left 127.0.0.1: " + ", ".join(self.off_origin[:10]))
 

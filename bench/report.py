@@ -84,7 +84,7 @@ def run(args, only_compare: bool = False) -> str:
             frontml.update({label: page for label, page, _ in rows})
         hands_bench = None
         if hands_cfgs or any(m[3] == "hand" and m[0] in mp_labels for m in compare.MEDIAPIPE):
-            hands_bench = Bench(hand_video(out))
+            hands_bench = Bench(hand_video(out), parent=bench)
         try:
             if hands_cfgs:
                 rows = hands_speed.measure(hands_bench, hands_cfgs, seconds, frames)
