@@ -11,7 +11,6 @@ markdown table and writes it to bench/out/hands.md.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,7 +18,6 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (  # noqa: E402
-    DEFAULT_OUT,
     STAGE_HEADERS,
     Bench,
     cpython_loop,
@@ -29,6 +27,7 @@ from bench.harness import (  # noqa: E402
     machine,
     md_table,
     page_run,
+    speed_parser,
     stage_cells,
     today,
 )
@@ -83,12 +82,8 @@ def table(rows: list[tuple]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="hands speed: page vs CPython")
-    parser.add_argument("--seconds", type=float, default=8.0, help="measuring time per page")
-    parser.add_argument("--frames", type=int, default=10, help="CPython frames per config")
-    parser.add_argument("--quick", action="store_true", help="one config, short")
+    parser = speed_parser("hands speed: page vs CPython")
     parser.add_argument("--cpython-only", action="store_true", help="skip the page")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     configs = CONFIGS[:1] if args.quick else CONFIGS
     frames = 2 if args.quick else args.frames

@@ -7,6 +7,7 @@ data:/blob: URLs) is recorded and `Bench.close()` raises `OffOriginError`.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import os
 import platform
@@ -227,3 +228,29 @@ def stage_cells(page: dict) -> list[str]:
 
 
 STAGE_HEADERS = ["page FPS", "grab", "pre", "infer", "post", "render", "Python %"]
+
+
+def speed_parser(description: str, seconds: float = 8.0) -> argparse.ArgumentParser:
+    """The options every per-task speed script takes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=seconds, help="measuring time per page")
+    parser.add_argument("--frames", type=int, default=10, help="CPython frames per config")
+    parser.add_argument("--quick", action="store_true", help="one config, short (for tests)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    return parser
+
+
+def speed_main(argv, description: str, configs, measure, table, out_name: str,
+               video=None, seconds: float = 8.0) -> int:
+    """Run one task's configurations (page + CPython), print and save the markdown table.
+
+    configs: a list, or a function of `quick` giving the list."""
+    args = speed_parser(description, seconds).parse_args(argv)
+    chosen = configs(args.quick) if callable(configs) else (
+        configs[:1] if args.quick else configs)
+    with Bench((video or astronaut_video)(args.out)) as bench:
+        rows = measure(bench, chosen, args.seconds, 2 if args.quick else args.frames)
+    text = table(rows)
+    print(text)
+    (args.out / out_name).write_text(text + "\n")
+    return 0

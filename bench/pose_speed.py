@@ -11,7 +11,6 @@ machine's, measured in one run; the ratios are what to compare.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,17 +18,16 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (  # noqa: E402
-    DEFAULT_OUT,
     STAGE_HEADERS,
     STAGES,
     Bench,
-    astronaut_video,
     cpu_count,
     fmt,
     log,
     machine,
     md_table,
     page_run,
+    speed_main,
     stage_cells,
     today,
 )
@@ -88,19 +86,7 @@ def table(rows: list[tuple]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="pose speed: page vs CPython")
-    parser.add_argument("--seconds", type=float, default=8.0, help="measuring time per page")
-    parser.add_argument("--frames", type=int, default=10, help="CPython frames per config")
-    parser.add_argument("--quick", action="store_true", help="one config, short (for tests)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    configs = CONFIGS[:1] if args.quick else CONFIGS
-    with Bench(astronaut_video(args.out)) as bench:
-        rows = measure(bench, configs, args.seconds, 2 if args.quick else args.frames)
-    text = table(rows)
-    print(text)
-    (args.out / "pose.md").write_text(text + "\n")
-    return 0
+    return speed_main(argv, "pose speed: page vs CPython", CONFIGS, measure, table, "pose.md")
 
 
 if __name__ == "__main__":
