@@ -30,6 +30,14 @@ from frontml.tasks.segmentation.segmenter import (
     SegmentationResult,
     mask_stats,
 )
+from frontml.models import Progress
+
+
+async def create_person_segmenter(options: SegmentationOptions | None = None, *,
+                                  progress: Progress | None = None) -> PersonSegmenter:
+    """The segmentation task's factory (what `frontml.tasks.create("segmentation")` calls)."""
+    return await PersonSegmenter.create(options, progress=progress)
+
 
 __all__ = [
     "EFFECTS",
@@ -42,6 +50,7 @@ __all__ = [
     "SegmentationOptions",
     "SegmentationResult",
     "body_part_segments",
+    "create_person_segmenter",
     "mask_stats",
     "pick_model",
 ]
