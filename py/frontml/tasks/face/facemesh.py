@@ -22,28 +22,39 @@ and by the models.
 from __future__ import annotations
 
 import dataclasses
-import math
 
-from frontml.calculators import (
+from frontml.calculators.association_norm_rect import rect_iou, usable_roi
+from frontml.calculators.detection_letterbox import (
+    remove_detection_letterbox,
+    remove_landmark_letterbox,
+)
+from frontml.calculators.detections_to_rects import detection_to_roi
+from frontml.calculators.filters import LandmarksSmoothing
+from frontml.calculators.head_pose import (
+    euler_yxz,
+    fit_similarity,
+    landmarks_to_head_space,
+    matrix4,
+)
+from frontml.calculators.image_to_tensor import image_to_tensor_transform
+from frontml.calculators.landmarks import (
+    landmark_projection,
+    sigmoid,
+    tensors_to_normalized_landmarks,
+)
+from frontml.calculators.non_max_suppression import non_max_suppression
+from frontml.calculators.ssd_anchors import generate_anchors
+from frontml.calculators.tensors_to_detections import TensorsToDetectionsCalculator
+from frontml.calculators.types import Affine, Detection, Landmark, NormalizedRect
+from frontml.errors import InputError
+from frontml.image import Frame, warp_like_opencv
+from frontml.models import Progress, load_session
+from frontml.runtime import Session
+from frontml.tasks.face.constants import (
+    BLINK_THRESHOLD,
     FACE_DETECTION_FULL_RANGE,
     FACE_DETECTION_SHORT_RANGE,
     FACE_DETECTION_TO_ROI,
-    Detection,
-    Landmark,
-    LandmarksSmoothing,
-    NormalizedRect,
-    TensorsToDetectionsCalculator,
-    detection_to_roi,
-    generate_anchors,
-    image_to_tensor_transform,
-    landmark_projection,
-    non_max_suppression,
-    remove_detection_letterbox,
-    remove_landmark_letterbox,
-    tensors_to_normalized_landmarks,
-)
-from frontml.calculators.face_landmarks import (
-    BLINK_THRESHOLD,
     FACE_LANDMARKS_FILTER,
     FACE_LANDMARKS_OPTIONS,
     FACE_NUM_LANDMARKS,
@@ -52,24 +63,15 @@ from frontml.calculators.face_landmarks import (
     IRIS_RIGHT_EYE_BOUNDARY,
     LEFT_EYE_EAR,
     RIGHT_EYE_EAR,
+)
+from frontml.tasks.face.landmarks import (
     eye_aspect_ratio,
     face_landmarks_to_roi,
     iris_roi,
     mouth_open_ratio,
 )
-from frontml.calculators.head_pose import (
-    euler_yxz,
-    fit_similarity,
-    landmarks_to_head_space,
-    matrix4,
-)
-from frontml.errors import InputError
-from frontml.image import Affine, Frame
-from frontml.models import Progress, load_session
-from frontml.runtime import Session
 from frontml.tasks.face.options import FaceOptions
 from frontml.tasks.face.types import Face, FaceResult, HeadPose
-from frontml.tasks.pose.blazepose import rect_iou, warp
 from frontml.timing import StageTimer
 
 DETECTOR_MODEL_IDS = {"short": "face_detection_short", "full": "face_detection_full"}
@@ -83,20 +85,6 @@ LANDMARK_BORDER = "replicate"
 # iris_landmark_cpu.pbtxt flips the eye crop horizontally (and the landmarks back) for the eye
 # the model was not trained on: MediaPipe's "right eye", mesh points 362/263.
 FLIP_RIGHT_EYE = True
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _usable_roi(rect: NormalizedRect, width: int, height: int) -> bool:
-    values = (rect.x_center, rect.y_center, rect.width, rect.height, rect.rotation)
-    return all(math.isfinite(v) for v in values) and rect.width * width > 1e-3 and (
-        rect.height * height > 1e-3
-    )
 
 
 def _flip_affine(affine: Affine, out_w: int) -> Affine:
@@ -224,7 +212,7 @@ class FaceMesh:
                         break
                     # FaceDetectionFrontDetectionToRoi
                     roi = detection_to_roi(detection, (width, height), FACE_DETECTION_TO_ROI)
-                    if not _usable_roi(roi, width, height):
+                    if not usable_roi(roi, width, height):
                         continue
                     # AssociationNormRectCalculator: tracked ROIs win over new detections.
                     if any(rect_iou(roi, r) > self.options.min_tracking_confidence
@@ -252,7 +240,7 @@ class FaceMesh:
                     if smoothed is not None:
                         landmarks = smoothed
                     track.roi = next_roi
-                    if not _usable_roi(next_roi, width, height) or any(
+                    if not usable_roi(next_roi, width, height) or any(
                         rect_iou(next_roi, t.roi) > self.options.min_tracking_confidence
                         for t in new_tracks
                     ):
@@ -291,8 +279,8 @@ class FaceMesh:
                 frame.width, frame.height, preset.input_width, preset.input_height,
                 keep_aspect_ratio=preset.keep_aspect_ratio,
             )
-            image = warp(frame, transform.affine, preset.input_width, preset.input_height,
-                         DETECTOR_BORDER)
+            image = warp_like_opencv(frame, transform.affine, preset.input_width,
+                                     preset.input_height, DETECTOR_BORDER)
         with timer.stage("infer"):
             outputs = await self.detector.run({"image": image})
         self.detector_runs += 1
@@ -310,12 +298,13 @@ class FaceMesh:
             transform = image_to_tensor_transform(
                 width, height, self._lm_w, self._lm_h, roi, keep_aspect_ratio=True
             )
-            image = warp(frame, transform.affine, self._lm_w, self._lm_h, LANDMARK_BORDER)
+            image = warp_like_opencv(frame, transform.affine, self._lm_w, self._lm_h,
+                                     LANDMARK_BORDER)
         with timer.stage("infer"):
             outputs = await self.landmarker.run({"image": image})
         self.landmark_runs += 1
         with timer.stage("post"):
-            score = _sigmoid(float(outputs["face_flag"].data[0]))
+            score = sigmoid(float(outputs["face_flag"].data[0]))
             if not score >= threshold:
                 return None
             raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
@@ -339,7 +328,7 @@ class FaceMesh:
             transform = image_to_tensor_transform(width, height, iw, ih, roi,
                                                   keep_aspect_ratio=True)
             affine = _flip_affine(transform.affine, iw) if flip else transform.affine
-            image = warp(frame, affine, iw, ih, LANDMARK_BORDER)
+            image = warp_like_opencv(frame, affine, iw, ih, LANDMARK_BORDER)
         with timer.stage("infer"):
             outputs = await self.iris.run({"image": image})
         self.iris_runs += 1

@@ -23,42 +23,41 @@ models.
 from __future__ import annotations
 
 import dataclasses
-import math
 
-from frontml.calculators import (
-    PALM_DETECTION,
-    PALM_DETECTION_TO_ROI,
-    Detection,
-    LandmarksSmoothing,
-    NormalizedRect,
-    TensorsToDetectionsCalculator,
-    detection_to_roi,
-    generate_anchors,
-    image_to_tensor_transform,
-    landmark_projection,
-    non_max_suppression,
+from frontml.calculators.association_norm_rect import associate, rect_iou, usable_roi
+from frontml.calculators.detection_letterbox import (
     remove_detection_letterbox,
     remove_landmark_letterbox,
+)
+from frontml.calculators.detections_to_rects import detection_to_roi
+from frontml.calculators.filters import LandmarksSmoothing
+from frontml.calculators.image_to_tensor import image_to_tensor_transform
+from frontml.calculators.landmarks import (
+    landmark_projection,
     tensors_to_landmarks,
     tensors_to_normalized_landmarks,
     world_landmark_projection,
 )
-from frontml.calculators.hand_landmarks_to_rect import (
+from frontml.calculators.non_max_suppression import non_max_suppression
+from frontml.calculators.ssd_anchors import generate_anchors
+from frontml.calculators.tensors_to_detections import TensorsToDetectionsCalculator
+from frontml.calculators.types import Detection, NormalizedRect
+from frontml.errors import InputError
+from frontml.image import Frame, warp_like_opencv
+from frontml.models import Progress, load_session
+from frontml.runtime import Session
+from frontml.tasks.hands.constants import (
     HAND_LANDMARKS_FILTER,
     HAND_LANDMARKS_OPTIONS,
     HAND_WORLD_LANDMARKS_FILTER,
     HAND_WORLD_LANDMARKS_OPTIONS,
-    hand_landmarks_to_roi,
-    handedness_from_tensor,
+    PALM_DETECTION,
+    PALM_DETECTION_TO_ROI,
 )
-from frontml.errors import InputError
-from frontml.image import Frame
-from frontml.models import Progress, load_session
-from frontml.runtime import Session
 from frontml.tasks.hands.gestures import classify_gesture
+from frontml.tasks.hands.landmarks_to_rect import hand_landmarks_to_roi, handedness_from_tensor
 from frontml.tasks.hands.options import HAND_MODELS, HandsOptions
 from frontml.tasks.hands.types import Hand, HandsResult
-from frontml.tasks.pose.blazepose import rect_iou, warp
 from frontml.timing import StageTimer
 
 DETECTOR_MODEL_IDS = {name: f"palm_detection_{name}" for name in HAND_MODELS}
@@ -71,26 +70,6 @@ LANDMARK_BORDER = "replicate"
 # the training data).
 HAND_NORMALIZE_Z = 0.4
 _LANDMARK_OPTIONS = dataclasses.replace(HAND_LANDMARKS_OPTIONS, normalize_z=HAND_NORMALIZE_Z)
-
-
-def _usable_roi(rect: NormalizedRect, width: int, height: int) -> bool:
-    values = (rect.x_center, rect.y_center, rect.width, rect.height, rect.rotation)
-    return all(math.isfinite(v) for v in values) and rect.width * width > 1e-3 and (
-        rect.height * height > 1e-3
-    )
-
-
-def associate(rects: list[NormalizedRect], threshold: float) -> list[int]:
-    """Port of AssociationNormRectCalculator: indices of the rects kept, in output order.
-
-    Later rects are more reliable: each one removes the earlier kept ones it overlaps (IoU of
-    the axis-aligned extents > threshold) and is appended.
-    """
-    kept: list[int] = []
-    for i, rect in enumerate(rects):
-        kept = [k for k in kept if not rect_iou(rects[k], rect) > threshold]
-        kept.append(i)
-    return kept
 
 
 @dataclasses.dataclass
@@ -186,7 +165,7 @@ class HandLandmarker:
                 # ClipDetectionVectorSizeCalculator (num_hands) + PalmDetectionDetectionToRoi
                 for detection in detections[:self.options.num_hands]:
                     roi = detection_to_roi(detection, (width, height), PALM_DETECTION_TO_ROI)
-                    if _usable_roi(roi, width, height):
+                    if usable_roi(roi, width, height):
                         fresh.append(roi)
         with timer.stage("post"):
             # AssociationNormRectCalculator: palm ROIs first, then the tracked ones (which win).
@@ -214,7 +193,7 @@ class HandLandmarker:
                         hand.world_landmarks = world or hand.world_landmarks
                     # HandLandmarkLandmarksToRoi: next frame's ROI.
                     track.roi = hand_landmarks_to_roi(hand.landmarks, width, height)
-                    if not _usable_roi(track.roi, width, height) or any(
+                    if not usable_roi(track.roi, width, height) or any(
                         rect_iou(track.roi, t.roi) > self.options.min_tracking_confidence
                         for t in new_tracks
                     ):
@@ -237,8 +216,8 @@ class HandLandmarker:
                 frame.width, frame.height, preset.input_width, preset.input_height,
                 keep_aspect_ratio=preset.keep_aspect_ratio,
             )
-            image = warp(frame, transform.affine, preset.input_width, preset.input_height,
-                         DETECTOR_BORDER)
+            image = warp_like_opencv(frame, transform.affine, preset.input_width,
+                                     preset.input_height, DETECTOR_BORDER)
         with timer.stage("infer"):
             outputs = await self.detector.run({"image": image})
         self.detector_runs += 1
@@ -257,7 +236,8 @@ class HandLandmarker:
             transform = image_to_tensor_transform(
                 width, height, self._lm_w, self._lm_h, roi, keep_aspect_ratio=True
             )
-            image = warp(frame, transform.affine, self._lm_w, self._lm_h, LANDMARK_BORDER)
+            image = warp_like_opencv(frame, transform.affine, self._lm_w, self._lm_h,
+                                     LANDMARK_BORDER)
         with timer.stage("infer"):
             outputs = await self.landmarker.run({"image": image})
         self.landmark_runs += 1

@@ -22,74 +22,51 @@ import dataclasses
 import math
 from collections.abc import Sequence
 
-from frontml.calculators import (
+from frontml.calculators.association_norm_rect import rect_iou, usable_roi
+from frontml.calculators.detection_letterbox import (
+    remove_detection_letterbox,
+    remove_landmark_letterbox,
+)
+from frontml.calculators.detections_to_rects import detection_to_roi
+from frontml.calculators.image_to_tensor import image_to_tensor_transform
+from frontml.calculators.landmarks import (
+    landmark_projection,
+    sigmoid,
+    tensors_to_landmarks,
+    tensors_to_normalized_landmarks,
+    world_landmark_projection,
+)
+from frontml.calculators.non_max_suppression import non_max_suppression
+from frontml.calculators.ssd_anchors import generate_anchors
+from frontml.calculators.tensors_to_detections import TensorsToDetectionsCalculator
+from frontml.calculators.types import Detection, Landmark, NormalizedRect
+from frontml.errors import InputError
+from frontml.image import Frame, warp_like_opencv
+from frontml.models import Progress, load_session
+from frontml.runtime import Session, Tensor
+from frontml.tasks.pose.constants import (
+    HEATMAP_KERNEL_SIZE,
+    HEATMAP_MIN_CONFIDENCE_TO_REFINE,
     POSE_DETECTION,
     POSE_DETECTION_TO_ROI,
     POSE_LANDMARKS_OPTIONS,
     POSE_NUM_LANDMARKS,
     POSE_WORLD_LANDMARKS_OPTIONS,
-    Detection,
-    Landmark,
-    NormalizedRect,
-    PoseLandmarkFiltering,
-    TensorsToDetectionsCalculator,
-    detection_to_roi,
-    generate_anchors,
-    image_to_tensor_transform,
-    landmark_projection,
-    non_max_suppression,
-    pose_landmarks_to_roi,
-    remove_detection_letterbox,
-    remove_landmark_letterbox,
-    tensors_to_landmarks,
-    tensors_to_normalized_landmarks,
-    world_landmark_projection,
 )
-from frontml.errors import InputError
-from frontml.image import Affine, Frame
-from frontml.models import Progress, load_session
-from frontml.runtime import Session, Tensor
+from frontml.tasks.pose.filtering import PoseLandmarkFiltering, pose_landmarks_to_roi
 from frontml.tasks.pose.options import BLAZEPOSE_MODELS, PoseOptions
 from frontml.tasks.pose.types import Pose, PoseResult
 from frontml.timing import StageTimer
 
 DETECTOR_MODEL_ID = "pose_detection"
 LANDMARK_MODEL_IDS = {name: f"pose_landmark_{name}" for name in BLAZEPOSE_MODELS}
-# From tensors_to_pose_landmarks_and_segmentation.pbtxt (RefineLandmarksFromHeatmapCalculator).
-HEATMAP_KERNEL_SIZE = 7
-HEATMAP_MIN_CONFIDENCE_TO_REFINE = 0.5
 
 
-# MediaPipe's CPU ImageToTensorCalculator (OpenCV warpPerspective) samples with pixel centres at
-# integer coordinates; frontml affines put them at +0.5. Shifting the sampling affine by half a
-# pixel on both sides reproduces MediaPipe's CPU crops (measured: part of the gap to
-# mp.solutions.pose, see bench/accuracy_pose.py). Projection back uses the unshifted geometry.
-OPENCV_PIXEL_CENTRES = True
 # ImageToTensorCalculator border modes: the detector asks for BORDER_ZERO
 # (pose_detection_cpu.pbtxt); the landmark crop uses the default, BORDER_REPLICATE
 # (pose_landmark_by_roi_cpu.pbtxt), which matters a lot when the ROI leaves the image.
 DETECTOR_BORDER = "zero"
 LANDMARK_BORDER = "replicate"
-
-
-def opencv_sampling(affine: Affine) -> Affine:
-    """The affine that samples like OpenCV's warp given MediaPipe's (corner-mapped) matrix."""
-    a, b, c, d, e, f = affine
-    return (a, b, c - 0.5 * a - 0.5 * b + 0.5, d, e, f - 0.5 * d - 0.5 * e + 0.5)
-
-
-def warp(frame: Frame, affine: Affine, out_w: int, out_h: int, border: str) -> Tensor:
-    """frame.warp with MediaPipe's sampling convention and border mode."""
-    if OPENCV_PIXEL_CENTRES:
-        affine = opencv_sampling(affine)
-    return frame.warp(affine, out_w, out_h, border=border)
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
 
 
 # Port of RefineLandmarksFromHeatMap() (refine_landmarks_from_heatmap_calculator.cc), in place.
@@ -125,7 +102,7 @@ def refine_landmarks_from_heatmap(
         for row in range(begin_row, end_row):
             base = row_size * row + index
             for col in range(begin_col, end_col):
-                confidence = _sigmoid(heatmap[base + hm_channels * col])
+                confidence = sigmoid(heatmap[base + hm_channels * col])
                 total += confidence
                 if confidence > max_confidence:
                     max_confidence = confidence
@@ -134,33 +111,6 @@ def refine_landmarks_from_heatmap(
         if max_confidence >= min_confidence_to_refine and total > 0:
             lm.x = weighted_col / hm_width / total
             lm.y = weighted_row / hm_height / total
-
-
-def _rect_bounds(rect: NormalizedRect) -> tuple[float, float, float, float]:
-    # Port of the NormalizedRect -> Rectangle_f conversion used by AssociationNormRectCalculator
-    # (rotation ignored).
-    return (rect.x_center - rect.width / 2, rect.y_center - rect.height / 2,
-            rect.x_center + rect.width / 2, rect.y_center + rect.height / 2)
-
-
-def rect_iou(a: NormalizedRect, b: NormalizedRect) -> float:
-    """Intersection over union of two rects' axis-aligned extents (rotation ignored)."""
-    ax0, ay0, ax1, ay1 = _rect_bounds(a)
-    bx0, by0, bx1, by1 = _rect_bounds(b)
-    iw = min(ax1, bx1) - max(ax0, bx0)
-    ih = min(ay1, by1) - max(ay0, by0)
-    if iw <= 0 or ih <= 0:
-        return 0.0
-    inter = iw * ih
-    union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def _usable_roi(rect: NormalizedRect, width: int, height: int) -> bool:
-    values = (rect.x_center, rect.y_center, rect.width, rect.height, rect.rotation)
-    return all(math.isfinite(v) for v in values) and rect.width * width > 1e-3 and (
-        rect.height * height > 1e-3
-    )
 
 
 @dataclasses.dataclass
@@ -266,7 +216,7 @@ class BlazePose:
                         break
                     # PoseDetectionToRoi subgraph (pose_detection_to_roi.pbtxt)
                     roi = detection_to_roi(detection, (width, height), POSE_DETECTION_TO_ROI)
-                    if not _usable_roi(roi, width, height):
+                    if not usable_roi(roi, width, height):
                         continue
                     # Association (AssociationNormRectCalculator): tracked ROIs win.
                     if any(rect_iou(roi, r) > self.options.min_tracking_confidence
@@ -301,7 +251,7 @@ class BlazePose:
                 aux = filtered.auxiliary_landmarks or found.auxiliary
                 # PoseLandmarksToRoi subgraph (pose_landmarks_to_roi.pbtxt): next frame's ROI.
                 track.roi = pose_landmarks_to_roi(aux, width, height)
-                if not _usable_roi(track.roi, width, height) or any(
+                if not usable_roi(track.roi, width, height) or any(
                     rect_iou(track.roi, t.roi) > self.options.min_tracking_confidence
                     for t in new_tracks
                 ):
@@ -322,8 +272,8 @@ class BlazePose:
                 frame.width, frame.height, preset.input_width, preset.input_height,
                 keep_aspect_ratio=preset.keep_aspect_ratio,
             )
-            image = warp(frame, transform.affine, preset.input_width, preset.input_height,
-                         DETECTOR_BORDER)
+            image = warp_like_opencv(frame, transform.affine, preset.input_width,
+                                     preset.input_height, DETECTOR_BORDER)
         with timer.stage("infer"):
             outputs = await self.detector.run({"image": image})
         self.detector_runs += 1
@@ -346,7 +296,8 @@ class BlazePose:
             transform = image_to_tensor_transform(
                 width, height, self._lm_w, self._lm_h, roi, keep_aspect_ratio=True
             )
-            image = warp(frame, transform.affine, self._lm_w, self._lm_h, LANDMARK_BORDER)
+            image = warp_like_opencv(frame, transform.affine, self._lm_w, self._lm_h,
+                                     LANDMARK_BORDER)
         with timer.stage("infer"):
             outputs = await self.landmarker.run({"image": image})
         self.landmark_runs += 1
