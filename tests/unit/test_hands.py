@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from frontml.calculators import NormalizedRect
+from frontml.calculators.association_norm_rect import associate
 from frontml.calculators.types import Landmark
 from frontml.tasks.hands import (
     GESTURES,
@@ -25,7 +26,6 @@ from frontml.tasks.hands import (
     hand_features,
 )
 from frontml.tasks.hands.constants import HAND_PALM_LANDMARK_INDICES, PALM_DETECTION_TO_ROI
-from frontml.tasks.hands.landmarker import associate
 from frontml.tasks.hands.landmarks_to_rect import (
     hand_landmarks_to_rect,
     hand_landmarks_to_roi,
