@@ -3,6 +3,7 @@ detect-when-needed, association, tracking loss) on a toy task with a scripted de
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from frontml.calculators.types import Detection, NormalizedRect
 from frontml.errors import InputError
 from frontml.image import ArrayFrame
-from frontml.runtime import Session, run_sync
+from frontml.runtime import Session, Tensor, run_sync
 from frontml.runtime.session import TensorInfo
 from frontml.tasks import registry
 from frontml.tasks.core import FrameResult, LandmarkerOptions, Task, TaskOptions
@@ -133,19 +134,18 @@ class ToyResult(FrameResult):
 
 
 class ToyLandmarker(LandmarkerTask):
-    """Finds an object in every ROI whose centre is not in `self.absent`; the next ROI is the
-    found ROI moved right by `self.drift`. Tests set min_presence_confidence !=
-    min_tracking_confidence, so the threshold tells a tracked ROI from a fresh one."""
+    """The "landmark model" reports presence `self.flags.get(x_centre, 1.0)` for a ROI; the next
+    ROI is the found ROI moved right by `self.drift`."""
 
     detection_to_roi_preset = None  # roi_from_detection is overridden
+    flag_output = "flag"
 
     def __init__(self, options: LandmarkerOptions, max_objects: int = 1) -> None:
         super().__init__(options, FakeModel(), FakeModel())
         self.detector = ScriptedDetector()
         self._max = max_objects
-        self.absent: set[float] = set()
+        self.flags: dict[float, float] = {}
         self.drift = 0.01
-        self.thresholds: list[float] = []
 
     @classmethod
     def detector_preset(cls, options):
@@ -159,12 +159,13 @@ class ToyLandmarker(LandmarkerTask):
         return rect(detection.xmin + detection.width / 2, detection.ymin + detection.height / 2,
                     detection.width)
 
-    async def landmarks(self, frame, roi, threshold, timer):
+    async def run_landmark_model(self, frame, roi, timer):
         self.landmark_runs += 1
-        self.thresholds.append(threshold)
-        if round(roi.x_center, 3) in self.absent:
-            return None
-        return ToyItem(roi, threshold == self.options.min_tracking_confidence)
+        flag = self.flags.get(round(roi.x_center, 3), 1.0)
+        return {"flag": Tensor.from_buffer("float32", (1, 1), array("f", [flag]))}, None
+
+    async def landmarks(self, frame, roi, outputs, transform, score, timer):
+        return ToyItem(roi, any(roi is t.roi for t in self._tracks))
 
     def next_roi(self, found, width, height) -> NormalizedRect:
         r = found.roi
@@ -218,17 +219,28 @@ def test_detector_runs_only_while_fewer_than_max_are_tracked():
 
 
 def test_lost_track_means_detect_again_next_frame():
+    task = ToyLandmarker(LandmarkerOptions(running_mode="video"))
+    task.drift = 0.0
+    task.detector.script = [[detection_at(0.3, 0.5)], [], [detection_at(0.6, 0.5)]]
+    assert len(process(task, 0.0).items) == 1
+    task.flags[0.3] = 0.0
+    assert process(task, 33.0).items == []  # tracking lost: nothing this frame
+    assert task.detector_runs == 1
+    assert process(task, 66.0).items == [] and task.detector_runs == 2  # detects again
+    assert [i.roi.x_center for i in process(task, 99.0).items] == [0.6]
+
+
+def test_presence_gate_uses_tracking_threshold_for_tracked_rois():
     task = ToyLandmarker(LandmarkerOptions(running_mode="video", min_presence_confidence=0.7,
                                            min_tracking_confidence=0.4))
     task.drift = 0.0
-    task.detector.script = [[detection_at(0.3, 0.5)], [], [detection_at(0.6, 0.5)]]
-    process(task, 0.0)
-    assert task.thresholds == [0.7]  # fresh detection: presence threshold
-    task.absent = {0.3}
-    assert process(task, 33.0).items == []  # tracking (threshold 0.4) lost: nothing this frame
-    assert task.thresholds[-1] == 0.4 and task.detector_runs == 1
-    assert process(task, 66.0).items == [] and task.detector_runs == 2  # detects again
-    assert [i.roi.x_center for i in process(task, 99.0).items] == [0.6]
+    task.flags[0.3] = 0.5
+    task.detector.script = [[detection_at(0.3, 0.5)], [detection_at(0.3, 0.5)]]
+    assert process(task, 0.0).items == []  # a fresh detection needs presence 0.7
+    task.flags[0.3] = 0.9
+    assert len(process(task, 33.0).items) == 1
+    task.flags[0.3] = 0.5
+    assert [i.tracked for i in process(task, 66.0).items] == [True]  # tracked: 0.4 is enough
 
 
 def test_tracked_first_association_keeps_the_tracked_roi():
