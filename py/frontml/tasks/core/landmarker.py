@@ -111,6 +111,7 @@ class LandmarkerTask(TaskBase):
         try:
             for model_id in model_ids:
                 sessions.append(await load_session(model_id, provider=options.provider,
+                                                   threads=options.threads or 0,
                                                    progress=progress))
         except BaseException:
             for session in sessions:
