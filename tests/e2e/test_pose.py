@@ -54,7 +54,7 @@ def test_blazepose_page_equals_cpython_and_finds_the_face(page, server_url):
     session = run_sync(load_session("pose_landmark_full"))
     out = run_sync(session.run({"image": Tensor.from_buffer("uint8", (1, 256, 256, 4), crop)}))
     cpu_raw = np.frombuffer(out["landmarks"].data, np.float32)
-    page_raw = np.asarray(res["landmark_output"], np.float32)
+    page_raw = np.frombuffer(base64.b64decode(res["landmark_output_b64"]), np.float32)
     xy = np.abs(cpu_raw - page_raw).reshape(39, 5)[:33, :2] / 256.0
     assert xy.max() <= 1e-3, f"ORT-web vs ORT on the same crop: {xy.max():.2e}"
     # The HUD shows the stages and the Python share.
