@@ -11,7 +11,7 @@ from frontml.image import ArrayFrame
 from frontml.models import load_session
 from frontml.runtime import Tensor, run_sync
 from frontml.tasks.pose import PoseOptions, create_pose_detector
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import ms, wait_ready
 
 
 def page_result(page, url: str, min_frames: int = 1) -> dict:
@@ -20,7 +20,7 @@ def page_result(page, url: str, min_frames: int = 1) -> dict:
     page.wait_for_function(
         f"window.frontml.frames >= {min_frames} && window.frontml.results"
         " && window.frontml.results.poses && window.frontml.results.poses.length > 0",
-        timeout=60_000)
+        timeout=ms(60_000))
     return page.evaluate("window.frontml.results")
 
 
@@ -86,3 +86,16 @@ def test_movenet_page_gives_ids_and_boxes(page, server_url, multi):
     page.wait_for_function(f"window.frontml.frames >= {frames + 3}")
     later = page.evaluate("window.frontml.results.poses")
     assert len(later) == 1 and isinstance(later[0]["id"], int)
+
+
+def test_bad_query_value_is_named_and_the_default_kept(page, server_url):
+    # Page.bind_controls: ?model= is checked against the <select>'s own options.
+    res = page_result(page, f"{server_url}/pose.html?model=giant&multi=maybe&mode=image")
+    errors = page.evaluate("window.frontml.errors")
+    assert any("?model='giant'" in e and "full, lite, heavy, movenet" in e for e in errors), errors
+    assert any("?multi='maybe'" in e and "1 or 0" in e for e in errors), errors
+    assert page.eval_on_selector("#model", "el => el.value") == "full"
+    assert len(res["poses"][0]["landmarks"]) == 33  # the default model ran
+    # ...and a control change is mirrored into the URL, so the link reproduces it.
+    page.select_option("#model", "lite")
+    page.wait_for_function("location.search.includes('model=lite')")
