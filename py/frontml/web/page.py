@@ -59,12 +59,12 @@ from pyodide.ffi import JsException, create_once_callable, create_proxy, to_js
 
 import frontml.tasks
 from frontml.errors import FrontmlError
+from frontml.runtime.js_glue import glue
 from frontml.runtime.tensor import Tensor
 from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
 from frontml.web.controls import Controls, parse_control
 from frontml.web.frames import CanvasFrame, grab
-from frontml.web.glue import glue
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
 
