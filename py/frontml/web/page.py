@@ -5,11 +5,12 @@ drawing helpers (MediaPipe's DrawingUtils role). A page script holds only its op
 `step` and its drawing:
 
     page = await Page().init("./py/pose.py")          # also shows this source on the page
-    controls = page.bind_controls("model", "smooth", on_change=load)
 
     async def load():                                 # (re)create the task from the controls
         await page.create_task("pose", {"model": controls["model"],
                                         "smooth_landmarks": controls["smooth"]})
+
+    controls = page.bind_controls("model", "smooth", on_change=load)
 
     async def step(frame, timer):                     # one frame: run, draw, return JSON
         result = await page.task.process(frame, frame.timestamp_ms, timer)
@@ -34,24 +35,27 @@ API
   `frontml.tasks.create` (progress bar; `running_mode` and `provider` default to the page's),
   set `page.task` (None while loading or after a failure, which the page shows).
 - `await page.start(step, load=None, file_input="file", on_source=None)`: open ?image=URL or the
-  camera, `await load()`, run `step` on every frame (once for an image), wire the file picker;
-  always marks the page ready (tests wait for it). While `page.task` is None the loop publishes
-  `{"loading": true}` instead of calling `step`.
+  camera, `await load()`, run `step` on every frame (once for an image), wire the file picker
+  (`on_source()` runs after a new file opens); always marks the page ready (tests wait for it).
+  `step=None`: a page without frames (text, audio) only loads and marks ready. While
+  `page.task` is None the loop publishes `{"loading": true}` instead of calling `step`.
 - `page.refresh()`: run `step` again on an image source (after a control change).
+- `page.listen(element_or_id, event, handler)`: an event handler (sync or async) whose proxy
+  lives as long as the page and whose errors go to the banner.
 - Drawing: `draw_frame(frame)`, `draw_landmarks(landmarks, connections, colour, radius)`,
   `draw_boxes(boxes, labels, colour)`, `draw_labels(texts, points=None, colour)` (coordinates
   normalised [0, 1] like the results), `draw_mask(mask, w, h, affine=None, logits=False)`;
   `show_result(text)` for the #result line.
 - `page.debug_payload(frame, task)`: for ?debug=1, the frame and `task.debug_tensors()` as
   base64 (`frame_b64`, `<name>_b64`): tests run CPython on exactly the same pixels.
+- `page.glue`: the JS modules of web/js (one namespace, web/js/frontml.js) for anything else.
 """
 
 from __future__ import annotations
 
 import inspect
 import time
-from array import array
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import js
@@ -64,6 +68,7 @@ from frontml.runtime.tensor import Tensor
 from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
 from frontml.web.controls import Controls, parse_control
+from frontml.web.drawing import Drawing
 from frontml.web.frames import CanvasFrame, grab
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
@@ -80,11 +85,7 @@ def to_plain_js(obj):
     return to_js(obj, dict_converter=js.Object.fromEntries)
 
 
-def _edges(connections: Iterable[Sequence[int]]) -> array:
-    return array("i", [i for edge in connections for i in edge])
-
-
-class Page:
+class Page(Drawing):
     def __init__(self) -> None:
         self.doc = js.document
         self.video = self.doc.getElementById("video")
@@ -102,7 +103,6 @@ class Page:
         self._last_time = None
         self._fps = 0.0
         self._uses_task = False
-        self._edge_cache: dict[tuple, Any] = {}
         self._listeners = []  # event-handler proxies live as long as the page
 
     async def init(self, source_url: str | None = None) -> Page:
@@ -219,55 +219,6 @@ class Page:
             out[f"{name}_b64"] = self.glue.toBase64(to_js(tensor.data))
         return out
 
-    # ------------------------------------------------------------ drawing
-    def draw_frame(self, frame: CanvasFrame) -> None:
-        """The frame itself on the overlay, which takes the frame's size."""
-        self.glue.fitCanvas(self.overlay, frame.width, frame.height).drawImage(frame.canvas, 0, 0)
-
-    def _size(self) -> tuple[int, int]:
-        return int(self.overlay.width), int(self.overlay.height)
-
-    def draw_landmarks(self, landmarks: Sequence, connections: Iterable[Sequence[int]] = (),
-                       colour: str = "#00e676", radius: float = 3) -> None:
-        """Points (objects with normalised .x/.y) and the lines of `connections` (index pairs)."""
-        w, h = self._size()
-        key = connections if isinstance(connections, tuple) else tuple(map(tuple, connections))
-        edges = self._edge_cache.get(key)
-        if edges is None:
-            edges = self._edge_cache[key] = to_js(_edges(key))
-        points = array("f", [v for lm in landmarks for v in (lm.x * w, lm.y * h)])
-        self.glue.drawLandmarks(self.overlay, to_js(points), edges, colour, radius)
-
-    def draw_boxes(self, boxes: Iterable[Sequence[float]], labels: Sequence[str] | None = None,
-                   colour: str = "#ffab00") -> None:
-        """Boxes as normalised (x0, y0, x1, y1), with an optional label each."""
-        w, h = self._size()
-        flat = array("f", [v for b in boxes for v in (b[0] * w, b[1] * h, b[2] * w, b[3] * h)])
-        self.glue.drawBoxes(self.overlay, to_js(flat), to_js(list(labels or [])), colour)
-
-    def draw_labels(self, texts: Sequence[str], points: Sequence[tuple[float, float]] | None = None,
-                    colour: str = "#ffffff") -> None:
-        """Texts at normalised (x, y) points, or stacked top-left when points is None."""
-        w, h = self._size()
-        flat = None if points is None else to_js(array("f", [v for x, y in points
-                                                              for v in (x * w, y * h)]))
-        self.glue.drawLabels(self.overlay, to_js(list(texts)), flat, colour)
-
-    def draw_mask(self, mask: Tensor, width: int, height: int,
-                  affine: Sequence[float] | None = None,
-                  logits: bool = False) -> None:
-        """A width x height float mask, tinted: through `affine` (mask px -> image px), or
-        stretched over the frame when None. `logits`: the sigmoid is applied on the canvas."""
-        data = to_js(mask.data)
-        if affine is None:
-            self.glue.drawMask(self.overlay, data, width, height)
-        else:
-            self.glue.drawMaskAffine(self.overlay, data, width, height, *affine, logits)
-
-    def show_result(self, text: str) -> None:
-        """The page's #result text (a one-line summary beside the video)."""
-        self.doc.getElementById("result").textContent = text
-
     # ------------------------------------------------------------ sources
     async def open_camera(self, width: int = 640, height: int = 480) -> bool:
         """Start the camera; on failure show why and return False (the page stays usable)."""
@@ -315,21 +266,24 @@ class Page:
         self.listen(element_id, "change", changed)
 
     # ------------------------------------------------------------ the loop
-    async def start(self, step: Step, load: Callable[[], Awaitable] | None = None, *,
+    async def start(self, step: Step | None, load: Callable[[], Awaitable] | None = None, *,
                     file_input: str | None = "file",
                     on_source: Callable[[], None] | None = None) -> None:
-        """Open the source (?image=URL or the camera), load, run `step`; always mark ready."""
+        """Open the source (?image=URL or the camera), load, run `step`; always mark ready.
+        step=None (a page without frames, e.g. text): only load and mark ready."""
         try:
-            if file_input and self.doc.getElementById(file_input) is not None:
+            if step is not None and file_input and self.doc.getElementById(file_input):
                 self.on_file_input(step, file_input, on_source)
             url = query_param("image")
-            if url:
+            if step is None:
+                pass
+            elif url:
                 await self.open_image_url(url)
             else:
                 await self.open_camera()  # on failure the page says why; files still work
             if load is not None:
                 await load()
-            if self.source is not None:
+            if step is not None and self.source is not None:
                 self.run(step)
         finally:
             self.ready()
