@@ -97,18 +97,24 @@ def _round(value, digits: int = 6):
     return value
 
 
-def run_task(args: argparse.Namespace, create: Callable, make_options: Callable[[str], object],
+def run_task(args: argparse.Namespace, name: str, make_options: Callable[[str], dict],
              summary: Callable[[object, str], str], runs_label: str = "detector") -> int:
     """The loop every task's CLI shares: an image gives one result (JSON object or summary), a
-    video one per frame (JSON lines), with the task's own `create(options)` and `summary`."""
+    video one per frame (JSON lines). The task `name` is created through the registry from
+    `make_options(running_mode)` (option field values); `summary` is the task's own."""
     from frontml.runtime import run_sync
+    from frontml.tasks import registry
     from frontml.timing import StageTimer
 
     kind, source = open_input(args.input)
-    options = make_options("image" if kind == "image" else "video")
+    try:
+        mode = "image" if kind == "image" else "video"
+        options = registry.make_options(name, make_options(mode))
+    except ValueError as exc:  # an option out of range: the user's input, not a crash
+        raise InputError(str(exc)) from None
 
     async def go() -> None:
-        task = await create(options)
+        task = await registry.create(name, options)
         try:
             if kind == "image":
                 timer = StageTimer()

@@ -2,7 +2,6 @@
 import asyncio
 
 from frontml.tasks.hands import (
-    HAND_CONNECTIONS,
     NO_SIGN,
     NoExamplesError,
     SignClassifier,
@@ -132,10 +131,9 @@ def clear_text(*_):
 
 def draw(result, frame, labels) -> None:
     page.draw_frame(frame)
-    connections = getattr(result, "connections", HAND_CONNECTIONS)  # transitional (core-py)
     for hand, label in zip(result.hands, labels, strict=True):
         colour = COLOURS.get(hand.handedness, "#ffab00")
-        page.draw_landmarks(hand.landmarks, connections, colour)
+        page.draw_landmarks(hand.landmarks, result.connections, colour)
         x = min(lm.x for lm in hand.landmarks)
         y = max(4.0 / frame.height, min(lm.y for lm in hand.landmarks) - 6.0 / frame.height)
         page.draw_labels([f"{hand.handedness} · {label}"], [(x, y)], colour)

@@ -1,6 +1,4 @@
 # pose.html: BlazePose (lite/full/heavy) or MoveNet MultiPose on the camera, drawn live.
-from frontml.tasks.pose import POSE_CONNECTIONS  # transitional, see edges()
-from frontml.tasks.pose.movenet import COCO_SKELETON
 from frontml.web.page import Page
 
 page = await Page().init("./py/pose.py")  # noqa: F704 (PyScript runs this with top-level await)
@@ -20,18 +18,13 @@ async def load():
 controls = page.bind_controls("model", "multi", "smooth", "mask", on_change=load)
 
 
-def edges(result):  # transitional until PoseResult.connections (core-py) is merged
-    movenet = controls["model"].startswith("movenet")
-    return getattr(result, "connections", COCO_SKELETON if movenet else POSE_CONNECTIONS)
-
-
 def draw(result, frame) -> None:
     page.draw_frame(frame)
     for i, pose in enumerate(result.poses):
-        if getattr(pose, "mask", None) is not None:
+        if pose.mask is not None:
             page.draw_mask(pose.mask, 256, 256, pose.mask_affine, logits=True)
-        page.draw_landmarks(pose.landmarks, edges(result), COLOURS[i % len(COLOURS)])
-        if getattr(pose, "id", None) is not None:
+        page.draw_landmarks(pose.landmarks, result.connections, COLOURS[i % len(COLOURS)])
+        if pose.id is not None:
             page.draw_labels([f"#{pose.id}"], [pose.box[:2]])
 
 

@@ -64,7 +64,6 @@ from pyodide.ffi import JsException, create_once_callable, create_proxy, to_js
 import frontml.tasks
 from frontml.errors import FrontmlError
 from frontml.runtime.js_glue import glue
-from frontml.runtime.tensor import Tensor
 from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
 from frontml.web.controls import Controls, parse_control
@@ -207,15 +206,14 @@ class Page(Drawing):
         finally:
             if self.progress is not None:
                 self.progress.hidden = True
-        if self.task is not None and self.debug:
-            _keep_debug_tensors(self.task)
         return self.task
 
     def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
         """What `?debug=1` pages publish so tests can run CPython on exactly the same pixels:
         the frame and the task's debug tensors (its last model inputs/outputs)."""
         out = {"frame_b64": self.glue.toBase64(self.glue.pixels(frame.canvas))}
-        for name, tensor in _debug_tensors(task if task is not None else self.task).items():
+        task = task if task is not None else self.task
+        for name, tensor in (task.debug_tensors() if task is not None else {}).items():
             out[f"{name}_b64"] = self.glue.toBase64(to_js(tensor.data))
         return out
 
@@ -359,24 +357,3 @@ class Page(Drawing):
 
     def ready(self) -> None:
         js.frontml.ready = True
-
-
-# Transitional: tasks without `debug_tensors()` (before the task core lands everywhere) keep
-# their landmark session's last run or a `last_input`. Remove once every task has the hook.
-def _keep_debug_tensors(task) -> None:
-    session = getattr(task, "landmarker", None)
-    if not hasattr(task, "debug_tensors") and session is not None:
-        session.keep_last = True
-
-
-def _debug_tensors(task) -> dict[str, Tensor]:
-    if task is None:
-        return {}
-    if hasattr(task, "debug_tensors"):
-        return task.debug_tensors()
-    session = getattr(task, "landmarker", None)
-    if session is not None and session.last is not None:
-        feeds, outputs = session.last
-        return {"landmark_input": feeds["image"], "landmark_output": outputs["landmarks"]}
-    last = getattr(task, "last_input", None)
-    return {"input": last} if last is not None else {}

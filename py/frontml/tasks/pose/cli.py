@@ -31,11 +31,9 @@ def _at_least_one(text: str) -> int:
 
 
 def run_pose(args: argparse.Namespace) -> int:
-    from frontml.tasks.pose import PoseOptions, create_pose_detector
-
     return run_task(
-        args, create_pose_detector,
-        lambda mode: PoseOptions(model=args.model, running_mode=mode, num_poses=args.num_poses),
+        args, "pose",
+        lambda mode: {"model": args.model, "running_mode": mode, "num_poses": args.num_poses},
         _summary)
 
 

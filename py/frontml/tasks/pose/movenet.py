@@ -27,7 +27,7 @@ Stdlib only: this runs in Pyodide.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from frontml.calculators.filters import KeypointsOneEuroFilter, LowPassFilter, OneEuroFilterOptions
 from frontml.calculators.movenet_tracker import (
@@ -35,7 +35,7 @@ from frontml.calculators.movenet_tracker import (
     BoundingBoxTracker,
     Keypoint,
     KeypointTracker,
-    Pose,
+    TrackedPose,
     Tracker,
 )
 from frontml.calculators.types import Landmark
@@ -43,6 +43,9 @@ from frontml.errors import InputError
 from frontml.image import Frame
 from frontml.models import Progress, load_session
 from frontml.runtime import Session, Tensor
+from frontml.tasks.core.task import TaskBase
+from frontml.tasks.pose.options import PoseOptions
+from frontml.tasks.pose.types import Pose, PoseResult
 from frontml.timing import StageTimer
 
 # pose-detection/src/constants.ts COCO_KEYPOINTS
@@ -74,13 +77,9 @@ MULTIPOSE_BOX_SIZE = 5  # [ymin, xmin, ymax, xmax, score]
 MULTIPOSE_BOX_IDX = NUM_KEYPOINTS * NUM_KEYPOINT_VALUES
 MULTIPOSE_BOX_SCORE_IDX = MULTIPOSE_BOX_IDX + 4
 MULTIPOSE_INSTANCE_SIZE = NUM_KEYPOINTS * NUM_KEYPOINT_VALUES + MULTIPOSE_BOX_SIZE
-MAX_MULTIPOSE_PEOPLE = 6
-DEFAULT_MIN_POSE_SCORE = 0.25
 MIN_CROP_KEYPOINT_SCORE = 0.2
 CROP_FILTER_ALPHA = 0.9
 DIMENSION_DIVISOR = 32
-# pose-detection demo (params.js MOVENET_CONFIG.scoreThreshold): keypoints worth drawing
-DEFAULT_MIN_KEYPOINT_SCORE = 0.3
 
 
 # movenet/constants.ts KEYPOINT_FILTER_CONFIG (tfjs One-Euro: asinh threshold, no value scaling).
@@ -88,136 +87,8 @@ KEYPOINT_FILTER_CONFIG = OneEuroFilterOptions(
     frequency=30.0, min_cutoff=2.5, beta=300.0, derivate_cutoff=2.5, threshold_cutoff=0.5,
     threshold_beta=5.0, disable_value_scaling=True)
 
-_TRACKER_TYPES = ("bounding_box", "keypoint")
-
 
 @dataclass
-class MoveNetOptions:
-    """What `MoveNet.create` reads. Any object with (some of) these attributes works too."""
-
-    model: str = "movenet"  # "movenet" (MultiPose) | "movenet_lightning" | "movenet_thunder"
-    num_poses: int = MAX_MULTIPOSE_PEOPLE  # at most this many people (MultiPose: <= 6)
-    min_pose_score: float = DEFAULT_MIN_POSE_SCORE
-    min_keypoint_score: float = DEFAULT_MIN_KEYPOINT_SCORE  # for drawing and single-pose boxes
-    enable_tracking: bool = True  # MultiPose only
-    tracker_type: str = "bounding_box"  # or "keypoint"
-    enable_smoothing: bool = True  # One-Euro per track (MultiPose needs tracking for it)
-    running_mode: str = "video"  # "image": every call independent (no tracking state kept)
-    provider: str = "wasm"
-    threads: int = 0
-
-
-def _option(options, name: str, default):
-    value = getattr(options, name, None) if options is not None else None
-    return default if value is None else value
-
-
-def _mode_name(mode) -> str:
-    """'image' / 'video' / 'live_stream' from a string or an enum (by value or name)."""
-    for candidate in (getattr(mode, "value", None), getattr(mode, "name", None), mode):
-        if isinstance(candidate, str):
-            return candidate.lower()
-    return "video"
-
-
-def resolve_options(options=None) -> MoveNetOptions:
-    """Normalise and validate any options object (MoveNetOptions, PoseOptions, ...)."""
-    model = str(_option(options, "model", "movenet")).lower()
-    if model not in MODEL_IDS:
-        raise InputError(f"unknown MoveNet model {model!r}; use one of {sorted(MODEL_IDS)}")
-    multipose = MODEL_IDS[model] == "movenet_multipose"
-    num_poses = int(_option(options, "num_poses", MAX_MULTIPOSE_PEOPLE))
-    if not 1 <= num_poses <= MAX_MULTIPOSE_PEOPLE:
-        raise InputError(f"num_poses must be 1..{MAX_MULTIPOSE_PEOPLE}, got {num_poses}")
-    if not multipose:
-        num_poses = 1  # single-person models find one person at most
-    min_pose_score = float(_option(options, "min_pose_score", DEFAULT_MIN_POSE_SCORE))
-    if not 0.0 <= min_pose_score <= 1.0:
-        raise InputError("min_pose_score should be between 0.0 and 1.0")
-    min_keypoint_score = float(
-        _option(options, "min_keypoint_score", DEFAULT_MIN_KEYPOINT_SCORE))
-    if not 0.0 <= min_keypoint_score <= 1.0:
-        raise InputError("min_keypoint_score should be between 0.0 and 1.0")
-    tracker_type = str(_option(options, "tracker_type", "bounding_box")).lower()
-    tracker_type = {"boundingbox": "bounding_box", "bbox": "bounding_box"}.get(
-        tracker_type, tracker_type)
-    if tracker_type not in _TRACKER_TYPES:
-        raise InputError(f"tracker_type must be one of {_TRACKER_TYPES}, got {tracker_type!r}")
-    smoothing = _option(options, "enable_smoothing", None)
-    if smoothing is None:
-        smoothing = _option(options, "smooth_landmarks", True)
-    return MoveNetOptions(
-        model=model,
-        num_poses=num_poses,
-        min_pose_score=min_pose_score,
-        min_keypoint_score=min_keypoint_score,
-        enable_tracking=bool(_option(options, "enable_tracking", True)),
-        tracker_type=tracker_type,
-        enable_smoothing=bool(smoothing),
-        running_mode=_mode_name(_option(options, "running_mode", "video")),
-        provider=str(_option(options, "provider", "wasm")),
-        threads=int(_option(options, "threads", 0)),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Results
-
-
-@dataclass(slots=True)
-class MultiPose:
-    """One person: 17 landmarks (COCO_KEYPOINTS order), box [x0, y0, x1, y1], tracking id.
-
-    Landmarks are the same `Landmark` class BlazePose returns, image-normalised, z = 0, and the
-    keypoint score in both `visibility` and `presence`. `id` is None without tracking.
-    """
-
-    landmarks: list[Landmark]
-    score: float
-    box: tuple[float, float, float, float] | None = None
-    id: int | None = None
-
-    def keypoint(self, name: str) -> Landmark:
-        return self.landmarks[KEYPOINT_INDEX[name]]
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "score": self.score,
-            "box": list(self.box) if self.box is not None else None,
-            "landmarks": [{"x": lm.x, "y": lm.y, "z": lm.z, "visibility": lm.visibility}
-                          for lm in self.landmarks],
-        }
-
-
-@dataclass
-class MultiPoseResult:
-    """All people in one frame (field names as in BlazePose's PoseResult)."""
-
-    image_width: int
-    image_height: int
-    timestamp_ms: float
-    poses: list[MultiPose] = field(default_factory=list)
-    model: str = "movenet"
-    min_keypoint_score: float = DEFAULT_MIN_KEYPOINT_SCORE
-
-    def to_json(self) -> dict:
-        return {
-            "image": {"width": self.image_width, "height": self.image_height,
-                      "timestamp_ms": self.timestamp_ms},
-            "model": self.model,
-            "keypoint_names": list(COCO_KEYPOINTS),
-            "min_keypoint_score": self.min_keypoint_score,
-            "poses": [pose.to_json() for pose in self.poses],
-        }
-
-    def summary(self) -> dict:
-        return {"width": self.image_width, "height": self.image_height,
-                "people": len(self.poses),
-                "ids": [p.id for p in self.poses],
-                "scores": [round(p.score, 3) for p in self.poses]}
-
-
 # ---------------------------------------------------------------------------------------------
 # Geometry
 
@@ -346,14 +217,20 @@ def determine_next_crop_region(current: BoundingBox | None, keypoints: list[Keyp
 # The task
 
 
-class MoveNet:
+class MoveNet(TaskBase):
     """MoveNet pose estimation over frames; keeps tracks and filters between `process` calls."""
 
-    def __init__(self, session: Session, options: MoveNetOptions) -> None:
+    def __init__(self, session: Session, options: PoseOptions) -> None:
+        super().__init__()
+        if options.model not in MODEL_IDS:
+            raise ValueError(f"unknown MoveNet model {options.model!r}; use one of "
+                             f"{sorted(MODEL_IDS)}")
         self.session = session
         self.options = options
         self.model_id = MODEL_IDS[options.model]
         self.multipose = self.model_id == "movenet_multipose"
+        # single-person models find one person at most
+        self.num_poses = options.num_poses if self.multipose else 1
         self.input_name = next(iter(session.inputs))
         self.output_name = next(iter(session.outputs))
         _, self.in_h, self.in_w, _ = session.inputs[self.input_name].shape
@@ -362,22 +239,22 @@ class MoveNet:
         self.single_filter = KeypointsOneEuroFilter(KEYPOINT_FILTER_CONFIG)
         self.crop_filters = [LowPassFilter(CROP_FILTER_ALPHA) for _ in range(4)]
         self.crop_region: BoundingBox | None = None
-        self.last_input: Tensor | None = None
         self.reset()
 
     @classmethod
-    async def create(cls, options=None, *, progress: Progress | None = None,
-                     **overrides) -> MoveNet:
-        """Load the model named by `options.model` (any options object; keywords override)."""
-        opts = resolve_options(options)
-        if overrides:
-            opts = resolve_options(_Merged(opts, overrides))
-        session = await load_session(MODEL_IDS[opts.model], provider=opts.provider,
-                                     threads=opts.threads, progress=progress)
-        return cls(session, opts)
+    async def create(cls, options: PoseOptions | None = None, *,
+                     progress: Progress | None = None) -> MoveNet:
+        """Load the model named by `options.model`."""
+        options = options if options is not None else PoseOptions(model="movenet")
+        if options.model not in MODEL_IDS:
+            raise ValueError(f"unknown MoveNet model {options.model!r}")
+        session = await load_session(MODEL_IDS[options.model], provider=options.provider,
+                                     threads=options.threads or 0, progress=progress)
+        return cls(session, options)
 
     def reset(self) -> None:
         """Forget tracks, filters and the single-pose crop region."""
+        super().reset()
         opts = self.options
         self.tracker = None
         if self.multipose and opts.enable_tracking:
@@ -390,7 +267,7 @@ class MoveNet:
         self.crop_region = None
 
     async def process(self, frame: Frame, timestamp_ms: float = 0.0,
-                      timer: StageTimer | None = None) -> MultiPoseResult:
+                      timer: StageTimer | None = None) -> PoseResult:
         timer = timer or StageTimer()
         if frame.width < 1 or frame.height < 1:
             raise InputError(f"empty frame ({frame.width}x{frame.height})")
@@ -402,9 +279,10 @@ class MoveNet:
         else:
             poses = await self._single_pose(frame, timestamp_us, timer)
         with timer.stage("post"):
-            result = MultiPoseResult(frame.width, frame.height, timestamp_ms,
-                                     [self._to_result(p) for p in poses], self.options.model,
-                                     self.options.min_keypoint_score)
+            result = PoseResult(frame.width, frame.height,
+                                [self._to_result(p) for p in poses], COCO_SKELETON,
+                                self.options.model, timestamp_ms,
+                                self.options.min_keypoint_score, COCO_KEYPOINTS)
         return result
 
     async def _infer(self, image: Tensor, timer: StageTimer) -> memoryview:
@@ -413,20 +291,21 @@ class MoveNet:
         return out[self.output_name].data
 
     # estimateMultiplePoses + runMultiPersonPoseModel
-    async def _multipose(self, frame: Frame, timestamp_us: int, timer: StageTimer) -> list[Pose]:
+    async def _multipose(self, frame: Frame, timestamp_us: int,
+                         timer: StageTimer) -> list[TrackedPose]:
         with timer.stage("pre"):
             lb = multipose_letterbox(frame.width, frame.height, max(self.in_w, self.in_h),
                                      padded_size=(self.in_w, self.in_h))
             image = pad_rgba(frame.warp(lb.affine, lb.resized_width, lb.resized_height),
                              lb.padded_width, lb.padded_height)
-        self.last_input = image
+        self.record_input("input", image)
         values = (await self._infer(image, timer)).tolist()
         with timer.stage("post"):
             if len(values) % MULTIPOSE_INSTANCE_SIZE:
                 raise InputError(f"unexpected MoveNet MultiPose output size {len(values)}")
             sy = lb.padded_height / lb.resized_height
             sx = lb.padded_width / lb.resized_width
-            poses: list[Pose] = []
+            poses: list[TrackedPose] = []
             for start in range(0, len(values), MULTIPOSE_INSTANCE_SIZE):
                 person = values[start:start + MULTIPOSE_INSTANCE_SIZE]
                 score = person[MULTIPOSE_BOX_SCORE_IDX]
@@ -437,13 +316,13 @@ class MoveNet:
                     for j in range(0, MULTIPOSE_BOX_IDX, NUM_KEYPOINT_VALUES)
                 ]
                 ymin, xmin, ymax, xmax = person[MULTIPOSE_BOX_IDX:MULTIPOSE_BOX_IDX + 4]
-                poses.append(Pose(keypoints, score,
+                poses.append(TrackedPose(keypoints, score,
                                   BoundingBox(xmin * sx, ymin * sy, xmax * sx, ymax * sy)))
             poses.sort(key=lambda p: p.score, reverse=True)  # the tracker wants best first
-            del poses[self.options.num_poses:]
+            del poses[self.num_poses:]
             if self.tracker is not None:
                 self.tracker.apply(poses, timestamp_us)
-                if self.options.enable_smoothing:
+                if self.options.smooth_landmarks:
                     for pose in poses:
                         filt = self.keypoint_filters.get(pose.id)
                         if filt is None:
@@ -457,7 +336,7 @@ class MoveNet:
 
     # estimateSinglePose + runSinglePersonPoseModel
     async def _single_pose(self, frame: Frame, timestamp_us: int,
-                           timer: StageTimer) -> list[Pose]:
+                           timer: StageTimer) -> list[TrackedPose]:
         width, height = frame.width, frame.height
         with timer.stage("pre"):
             if self.crop_region is None:
@@ -465,7 +344,7 @@ class MoveNet:
             crop = self.crop_region
             image = frame.warp(crop_and_resize_affine(crop, width, height, self.in_w, self.in_h),
                                self.in_w, self.in_h)
-        self.last_input = image
+        self.record_input("input", image)
         values = (await self._infer(image, timer)).tolist()
         with timer.stage("post"):
             if len(values) != NUM_KEYPOINTS * NUM_KEYPOINT_VALUES:
@@ -480,13 +359,13 @@ class MoveNet:
             for k in keypoints:  # crop -> image coordinates
                 k.y = crop.ymin + k.y * crop.height
                 k.x = crop.xmin + k.x * crop.width
-            if self.options.enable_smoothing:
+            if self.options.smooth_landmarks:
                 keypoints = self.single_filter.apply(keypoints, timestamp_us, 1.0)
             nxt = determine_next_crop_region(self.crop_region, keypoints, width, height)
             f = self.crop_filters
             self.crop_region = BoundingBox(f[1].apply(nxt.xmin), f[0].apply(nxt.ymin),
                                            f[3].apply(nxt.xmax), f[2].apply(nxt.ymax))
-            pose = Pose(keypoints, score)
+            pose = TrackedPose(keypoints, score)
             thr = self.options.min_keypoint_score
             shown = [k for k in keypoints if k.score >= thr]
             if shown:
@@ -495,26 +374,15 @@ class MoveNet:
         return [pose]
 
     @staticmethod
-    def _to_result(pose: Pose) -> MultiPose:
+    def _to_result(pose: TrackedPose) -> Pose:
         box = pose.box
-        return MultiPose(
+        return Pose(
             landmarks=[Landmark(k.x, k.y, 0.0, k.score, k.score) for k in pose.keypoints],
             score=pose.score,
             box=(box.xmin, box.ymin, box.xmax, box.ymax) if box is not None else None,
             id=pose.id,
+            keypoint_names=COCO_KEYPOINTS,
         )
 
     def close(self) -> None:
         self.session.close()
-
-
-class _Merged:
-    """An options object with keyword overrides on top."""
-
-    def __init__(self, base, overrides: dict) -> None:
-        self._base, self._overrides = base, overrides
-
-    def __getattr__(self, name):
-        if name in self._overrides:
-            return self._overrides[name]
-        return getattr(self._base, name)
