@@ -97,6 +97,17 @@ def _round(value, digits: int = 6):
     return value
 
 
+def summary_line(label: str, result, items: list, noun: str, describe: Callable,
+                 empty: str | None = None) -> str:
+    """'LABEL: WxH, N nouns; noun 0: ...; noun 1: ...' with `describe(item, w, h)` per item."""
+    w, h = result.image_width, result.image_height
+    if not items:
+        return f"{label}: {w}x{h}, {empty or 'no ' + noun}"
+    parts = [f"{noun} {i}: {describe(item, w, h)}" for i, item in enumerate(items)]
+    n = len(items)
+    return f"{label}: {w}x{h}, {n} {noun}{'s' if n > 1 else ''}; " + "; ".join(parts)
+
+
 def run_task(args: argparse.Namespace, name: str, make_options: Callable[[str], dict],
              summary: Callable[[object, str], str], runs_label: str = "detector") -> int:
     """The loop every task's CLI shares: an image gives one result (JSON object or summary), a

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.metrics import hand_error
 from frontml.calculators import NormalizedRect
 from frontml.calculators.association_norm_rect import associate
 from frontml.calculators.types import Landmark
@@ -367,12 +368,6 @@ def landmarker_full():
     lm.close()
 
 
-def _palm_error(ours: list[dict], ref: list[dict], w: int, h: int) -> float:
-    palm = math.hypot((ref[0]["x"] - ref[9]["x"]) * w, (ref[0]["y"] - ref[9]["y"]) * h)
-    return sum(math.hypot((a["x"] - b["x"]) * w, (a["y"] - b["y"]) * h)
-               for a, b in zip(ours, ref, strict=True)) / len(ref) / palm
-
-
 def test_pipeline_on_a_photo_matches_mediapipe(landmarker_full):
     from frontml.image import load_image
     from frontml.runtime import run_sync
@@ -387,7 +382,7 @@ def test_pipeline_on_a_photo_matches_mediapipe(landmarker_full):
     assert set(ours["gesture"]) == {"name", "score"}
     assert ours["handedness"] == theirs["handedness"]
     assert ours["score"] == pytest.approx(theirs["score"], abs=0.01)
-    err = _palm_error(ours["landmarks"], theirs["landmarks"], ref["width"], ref["height"])
+    err = hand_error(ours["landmarks"], theirs["landmarks"], ref["width"], ref["height"])
     assert err <= 0.02, err
     z = max(abs(a["z"] - b["z"]) for a, b in zip(ours["landmarks"], theirs["landmarks"],
                                                  strict=True))

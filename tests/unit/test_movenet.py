@@ -59,12 +59,6 @@ def detector(session: Session, **options) -> MoveNet:
     return MoveNet(session, movenet_options(**options))
 
 
-@pytest.fixture(scope="module")
-def astronaut() -> np.ndarray:
-    from skimage import data
-
-    return data.astronaut()
-
 
 def process(net: MoveNet, image: np.ndarray, timestamp_ms: float = 0.0, timer=None):
     return run(net.process(ArrayFrame(image), timestamp_ms, timer))

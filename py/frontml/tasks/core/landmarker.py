@@ -13,9 +13,10 @@ Per frame:
   video mode: smoothing -> next frame's ROI from the landmarks -> drop degenerate ROIs and
               ROIs that now cover an object already tracked
 
-A subclass supplies: `model_ids`, `max_objects`, the detector / detection-to-ROI presets,
-`landmarks` (crop -> model -> decode), `new_track`, `smooth`, `next_roi`, `build_item` and
-`build_result`. A fix to association or tracking loss lands here once.
+A subclass supplies: `options_class`, `max_objects_option`, `model_ids`, the detector and
+detection-to-ROI presets, the presence output (`flag_output`), `landmarks` (decode the outputs),
+`new_track`, `smooth`, `next_roi`, `build_item` and `build_result`. A fix to association or
+tracking loss lands here once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from frontml.calculators.association_norm_rect import associate, overlaps_any, u
 from frontml.calculators.detections_to_rects import DetectionToRoiPreset, detection_to_roi
 from frontml.calculators.detector_preset import DetectorPreset
 from frontml.calculators.image_to_tensor import ImageToTensorTransform, image_to_tensor_transform
+from frontml.calculators.landmarks import sigmoid
 from frontml.calculators.types import Detection, NormalizedRect
 from frontml.image import Frame, warp_like_opencv
 from frontml.models import Progress, load_session
@@ -62,7 +64,16 @@ class LandmarkerTask(TaskBase):
     """
 
     options: LandmarkerOptions
+    options_class: ClassVar[type] = LandmarkerOptions
+    # the options field that caps the objects per frame (num_poses, num_faces, num_hands)
+    max_objects_option: ClassVar[str]
+    # the detector graph's preset (or override detector_preset() when options choose it)
+    ssd_preset: ClassVar[DetectorPreset]
     association: ClassVar[str] = "tracked_first"
+    # The landmark model's presence output (ThresholdingCalculator input) and whether it is a
+    # logit (sigmoid applied first) or already a probability.
+    flag_output: ClassVar[str]
+    flag_is_logit: ClassVar[bool] = False
     # ImageToTensorCalculator's default border mode for the ROI crop (BORDER_REPLICATE).
     landmark_border: ClassVar[str] = "replicate"
 
@@ -89,7 +100,7 @@ class LandmarkerTask(TaskBase):
 
     @classmethod
     def default_options(cls) -> LandmarkerOptions:
-        raise NotImplementedError
+        return cls.options_class()
 
     @classmethod
     async def create(cls, options: Any = None, *, progress: Progress | None = None):
@@ -100,6 +111,7 @@ class LandmarkerTask(TaskBase):
         try:
             for model_id in model_ids:
                 sessions.append(await load_session(model_id, provider=options.provider,
+                                                   threads=options.threads or 0,
                                                    progress=progress))
         except BaseException:
             for session in sessions:
@@ -125,17 +137,18 @@ class LandmarkerTask(TaskBase):
 
     @classmethod
     def detector_preset(cls, options: Any) -> DetectorPreset:
-        raise NotImplementedError
+        return cls.ssd_preset
 
     detection_to_roi_preset: ClassVar[DetectionToRoiPreset]
 
     @property
     def max_objects(self) -> int:
-        raise NotImplementedError
+        return getattr(self.options, self.max_objects_option)
 
-    async def landmarks(self, frame: Frame, roi: NormalizedRect, threshold: float,
-                        timer: StageTimer) -> Any | None:
-        """The landmarks subgraph for one ROI: what was found, or None below `threshold`."""
+    async def landmarks(self, frame: Frame, roi: NormalizedRect, outputs: dict[str, Tensor],
+                        transform: ImageToTensorTransform, score: float,
+                        timer: StageTimer) -> Any:
+        """Decode the landmark model's outputs for one ROI that passed the presence gate."""
         raise NotImplementedError
 
     def new_track(self, roi: NormalizedRect) -> Track:
@@ -163,6 +176,11 @@ class LandmarkerTask(TaskBase):
                            height: int) -> NormalizedRect:
         """The task's detection-to-ROI subgraph (DetectionsToRects + RectTransformation)."""
         return detection_to_roi(detection, (width, height), self.detection_to_roi_preset)
+
+    def landmark_score(self, outputs: dict[str, Tensor]) -> float:
+        """TensorsToFloatsCalculator (+ sigmoid): the presence the gate compares."""
+        value = float(outputs[self.flag_output].data[0])
+        return sigmoid(value) if self.flag_is_logit else value
 
     async def run_landmark_model(
         self, frame: Frame, roi: NormalizedRect, timer: StageTimer
@@ -232,9 +250,13 @@ class LandmarkerTask(TaskBase):
         for roi, track in pairs:
             threshold = (options.min_tracking_confidence if track is not None
                          else options.min_presence_confidence)
-            found = await self.landmarks(frame, roi, threshold, timer)
-            if found is None:
+            outputs, transform = await self.run_landmark_model(frame, roi, timer)
+            with timer.stage("post"):
+                # ThresholdingCalculator + GateCalculator on the presence flag
+                score = self.landmark_score(outputs)
+            if not score >= threshold:
                 continue  # lost: nothing this frame, the detector looks again next frame
+            found = await self.landmarks(frame, roi, outputs, transform, score, timer)
             with timer.stage("post"):
                 if video:
                     if track is None:

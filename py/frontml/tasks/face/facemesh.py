@@ -32,15 +32,17 @@ from frontml.calculators.head_pose import (
     landmarks_to_head_space,
     matrix4,
 )
-from frontml.calculators.image_to_tensor import image_to_tensor_transform
+from frontml.calculators.image_to_tensor import (
+    ImageToTensorTransform,
+    image_to_tensor_transform,
+)
 from frontml.calculators.landmarks import (
     landmark_projection,
-    sigmoid,
     tensors_to_normalized_landmarks,
 )
 from frontml.calculators.types import Affine, Landmark, NormalizedRect
 from frontml.image import Frame, warp_like_opencv
-from frontml.runtime import Session
+from frontml.runtime import Session, Tensor
 from frontml.tasks.core.landmarker import LandmarkerTask, Track
 from frontml.tasks.face.constants import (
     BLINK_THRESHOLD,
@@ -124,6 +126,10 @@ class FaceMesh(LandmarkerTask):
     """
 
     options: FaceOptions
+    options_class = FaceOptions
+    max_objects_option = "num_faces"
+    flag_output = "face_flag"
+    flag_is_logit = True
     detection_to_roi_preset = FACE_DETECTION_TO_ROI  # face_detection_front_detection_to_roi
 
     def __init__(self, options: FaceOptions, detector: Session, landmarker: Session,
@@ -138,16 +144,8 @@ class FaceMesh(LandmarkerTask):
             (IRIS_MODEL_ID,) if options.refine_landmarks else ())
 
     @classmethod
-    def default_options(cls) -> FaceOptions:
-        return FaceOptions()
-
-    @classmethod
     def detector_preset(cls, options: FaceOptions) -> DetectorPreset:
         return DETECTOR_PRESETS[options.detector]
-
-    @property
-    def max_objects(self) -> int:
-        return self.options.num_faces
 
     def close(self) -> None:
         super().close()
@@ -192,14 +190,11 @@ class FaceMesh(LandmarkerTask):
     def build_result(self, width: int, height: int, items: list) -> FaceResult:
         return FaceResult(width, height, items)
 
-    async def landmarks(self, frame: Frame, roi: NormalizedRect, threshold: float,
-                        timer: StageTimer) -> _Found | None:
-        """FaceLandmarkCpu (+ iris) for one ROI, or None below `threshold`."""
-        outputs, transform = await self.run_landmark_model(frame, roi, timer)
+    async def landmarks(self, frame: Frame, roi: NormalizedRect, outputs: dict[str, Tensor],
+                        transform: ImageToTensorTransform, score: float,
+                        timer: StageTimer) -> _Found:
+        """FaceLandmarkCpu (+ iris) for one ROI after the face-flag gate."""
         with timer.stage("post"):
-            score = sigmoid(float(outputs["face_flag"].data[0]))
-            if not score >= threshold:
-                return None
             raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
                                                   FACE_LANDMARKS_OPTIONS)
             raw = remove_landmark_letterbox(raw, transform.letterbox_padding)

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from frontml.cli import command, run_task
+from frontml.cli import command, run_task, summary_line
 from frontml.errors import InputError
 from frontml.tasks.hands.options import HAND_MODELS, MAX_HANDS
 
 
+def _describe(hand, w: int, h: int) -> str:
+    wrist = hand.landmarks[0]
+    return (f"{hand.handedness} ({hand.score:.2f}), gesture {hand.gesture.name} "
+            f"({hand.gesture.score:.2f}), wrist at ({wrist.x * w:.0f}, {wrist.y * h:.0f}) px")
+
+
 def _summary(result, label: str) -> str:
-    w, h = result.image_width, result.image_height
-    if not result.hands:
-        return f"{label}: {w}x{h}, no hands"
-    parts = []
-    for i, hand in enumerate(result.hands):
-        wrist = hand.landmarks[0]
-        parts.append(f"hand {i}: {hand.handedness} ({hand.score:.2f}), gesture "
-                     f"{hand.gesture.name} ({hand.gesture.score:.2f}), wrist at "
-                     f"({wrist.x * w:.0f}, {wrist.y * h:.0f}) px")
-    n = len(result.hands)
-    return f"{label}: {w}x{h}, {n} hand{'s' if n > 1 else ''}; " + "; ".join(parts)
+    return summary_line(label, result, result.hands, "hand", _describe, empty="no hands")
 
 
 def run_hands(args: argparse.Namespace) -> int:

@@ -25,8 +25,8 @@ from __future__ import annotations
 import dataclasses
 
 from frontml.calculators.detection_letterbox import remove_landmark_letterbox
-from frontml.calculators.detector_preset import DetectorPreset
 from frontml.calculators.filters import LandmarksSmoothing
+from frontml.calculators.image_to_tensor import ImageToTensorTransform
 from frontml.calculators.landmarks import (
     landmark_projection,
     tensors_to_landmarks,
@@ -35,7 +35,7 @@ from frontml.calculators.landmarks import (
 )
 from frontml.calculators.types import NormalizedRect
 from frontml.image import Frame
-from frontml.runtime import Session
+from frontml.runtime import Session, Tensor
 from frontml.tasks.core.landmarker import LandmarkerTask, Track
 from frontml.tasks.hands.constants import (
     HAND_LANDMARKS_FILTER,
@@ -66,6 +66,10 @@ class HandLandmarker(LandmarkerTask):
     """
 
     options: HandsOptions
+    options_class = HandsOptions
+    max_objects_option = "num_hands"
+    ssd_preset = PALM_DETECTION  # palm_detection_cpu.pbtxt
+    flag_output = "hand_flag"  # hand presence, already a probability
     # hand_landmark_tracking_cpu.pbtxt: AssociationNormRectCalculator(palm ROIs, tracked ROIs)
     association = "norm_rect"
     detection_to_roi_preset = PALM_DETECTION_TO_ROI  # palm_detection_detection_to_roi.pbtxt
@@ -79,18 +83,6 @@ class HandLandmarker(LandmarkerTask):
     @classmethod
     def model_ids(cls, options: HandsOptions) -> tuple[str, ...]:
         return (DETECTOR_MODEL_IDS[options.model], LANDMARK_MODEL_IDS[options.model])
-
-    @classmethod
-    def default_options(cls) -> HandsOptions:
-        return HandsOptions()
-
-    @classmethod
-    def detector_preset(cls, options: HandsOptions) -> DetectorPreset:
-        return PALM_DETECTION  # palm_detection_cpu.pbtxt
-
-    @property
-    def max_objects(self) -> int:
-        return self.options.num_hands
 
     def new_track(self, roi: NormalizedRect) -> Track:
         return Track(roi, (LandmarksSmoothing(HAND_LANDMARKS_FILTER),
@@ -118,15 +110,11 @@ class HandLandmarker(LandmarkerTask):
     def build_result(self, width: int, height: int, items: list) -> HandsResult:
         return HandsResult(width, height, items)
 
-    async def landmarks(self, frame: Frame, roi: NormalizedRect, threshold: float,
-                        timer: StageTimer) -> Hand | None:
-        """HandLandmarkCpu subgraph (hand_landmark_cpu.pbtxt) for one ROI."""
-        outputs, transform = await self.run_landmark_model(frame, roi, timer)
+    async def landmarks(self, frame: Frame, roi: NormalizedRect, outputs: dict[str, Tensor],
+                        transform: ImageToTensorTransform, presence: float,
+                        timer: StageTimer) -> Hand:
+        """HandLandmarkCpu subgraph (hand_landmark_cpu.pbtxt) after the presence gate."""
         with timer.stage("post"):
-            # TensorsToFloats + ThresholdingCalculator: hand presence (already a probability).
-            presence = float(outputs["hand_flag"].data[0])
-            if not presence >= threshold:
-                return None
             handedness, score = handedness_from_tensor(float(outputs["handedness"].data[0]))
             raw = tensors_to_normalized_landmarks(outputs["landmarks"].data, self._options)
             raw = remove_landmark_letterbox(raw, transform.letterbox_padding)

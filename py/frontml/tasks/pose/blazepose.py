@@ -23,7 +23,7 @@ import math
 from collections.abc import Sequence
 
 from frontml.calculators.detection_letterbox import remove_landmark_letterbox
-from frontml.calculators.detector_preset import DetectorPreset
+from frontml.calculators.image_to_tensor import ImageToTensorTransform
 from frontml.calculators.landmarks import (
     landmark_projection,
     sigmoid,
@@ -111,6 +111,10 @@ class BlazePose(LandmarkerTask):
     """
 
     options: PoseOptions
+    options_class = PoseOptions
+    max_objects_option = "num_poses"
+    ssd_preset = POSE_DETECTION  # pose_detection_cpu.pbtxt
+    flag_output = "pose_flag"  # a probability
     detection_to_roi_preset = POSE_DETECTION_TO_ROI  # pose_detection_to_roi.pbtxt
 
     def __init__(self, options: PoseOptions, detector: Session, landmarker: Session) -> None:
@@ -121,18 +125,6 @@ class BlazePose(LandmarkerTask):
     def model_ids(cls, options: PoseOptions) -> tuple[str, ...]:
         _check_model(options)
         return (DETECTOR_MODEL_ID, LANDMARK_MODEL_IDS[options.model])
-
-    @classmethod
-    def default_options(cls) -> PoseOptions:
-        return PoseOptions()
-
-    @classmethod
-    def detector_preset(cls, options: PoseOptions) -> DetectorPreset:
-        return POSE_DETECTION  # pose_detection_cpu.pbtxt
-
-    @property
-    def max_objects(self) -> int:
-        return self.options.num_poses
 
     def new_track(self, roi: NormalizedRect) -> Track:
         return Track(roi, PoseLandmarkFiltering(self.options.smooth_landmarks))
@@ -160,17 +152,13 @@ class BlazePose(LandmarkerTask):
     def build_result(self, width: int, height: int, items: list) -> PoseResult:
         return PoseResult(width, height, items)
 
-    async def landmarks(self, frame: Frame, roi: NormalizedRect, threshold: float,
-                        timer: StageTimer) -> _RoiResult | None:
-        """PoseLandmarkByRoiCpu subgraph (pose_landmark_by_roi_cpu.pbtxt) for one ROI."""
-        # ImageToTensorCalculator: rotated ROI crop, keep_aspect_ratio, range [0, 1] (the range
-        # and the RGBA->RGB step are folded into the model), BORDER_REPLICATE.
-        outputs, transform = await self.run_landmark_model(frame, roi, timer)
+    async def landmarks(self, frame: Frame, roi: NormalizedRect, outputs: dict[str, Tensor],
+                        transform: ImageToTensorTransform, score: float,
+                        timer: StageTimer) -> _RoiResult:
+        """PoseLandmarkByRoiCpu subgraph (pose_landmark_by_roi_cpu.pbtxt) after the pose-flag
+        gate; the crop (rotated ROI, keep_aspect_ratio, BORDER_REPLICATE; range [0, 1] and
+        RGBA->RGB folded into the model) ran in LandmarkerTask."""
         with timer.stage("post"):
-            # TensorsToFloatsCalculator + ThresholdingCalculator + GateCalculator: pose flag.
-            score = float(outputs["pose_flag"].data[0])
-            if not score >= threshold:
-                return None
             # TensorsToLandmarksCalculator (39 landmarks, sigmoid visibility/presence)
             raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
                                                   POSE_LANDMARKS_OPTIONS)

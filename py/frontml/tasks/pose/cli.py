@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from frontml.cli import command, run_task
+from frontml.cli import command, run_task, summary_line
 from frontml.tasks.pose.options import BLAZEPOSE_MODELS, MOVENET_MODELS
 
 
+def _describe(pose, w: int, h: int) -> str:
+    nose = pose.keypoint("nose")
+    visible = sum(1 for lm in pose.landmarks if lm.visibility >= 0.5)
+    return (f"score {pose.score:.2f}, {visible}/{len(pose.landmarks)} landmarks visible, "
+            f"nose at ({nose.x * w:.0f}, {nose.y * h:.0f}) px")
+
+
 def _summary(result, label: str) -> str:
-    w, h = result.image_width, result.image_height
-    if not result.poses:
-        return f"{label}: {w}x{h}, no pose"
-    parts = []
-    for i, pose in enumerate(result.poses):
-        nose = pose.keypoint("nose")
-        visible = sum(1 for lm in pose.landmarks if lm.visibility >= 0.5)
-        parts.append(f"pose {i}: score {pose.score:.2f}, "
-                     f"{visible}/{len(pose.landmarks)} landmarks visible, "
-                     f"nose at ({nose.x * w:.0f}, {nose.y * h:.0f}) px")
-    n = len(result.poses)
-    return f"{label}: {w}x{h}, {n} pose{'s' if n > 1 else ''}; " + "; ".join(parts)
+    return summary_line(label, result, result.poses, "pose", _describe)
 
 
 def _at_least_one(text: str) -> int:
