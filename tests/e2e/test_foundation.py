@@ -80,6 +80,7 @@ def webgpu_page(browser_type, browser_type_launch_args):
     browser = browser_type.launch(**{**browser_type_launch_args, "args": [
         *browser_type_launch_args["args"], "--enable-unsafe-webgpu"]})
     page = browser.new_page()
+    page.set_default_timeout(ms(30_000))  # leaving a page mid-frame waits for that frame
     yield page
     browser.close()
 
