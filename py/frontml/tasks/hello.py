@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontml.image import Frame
-from frontml.models import load_session
+from frontml.models import Progress, load_session
 from frontml.runtime import Session, Tensor
+from frontml.tasks.core.options import TaskOptions
 from frontml.tasks.core.task import TaskBase
 from frontml.timing import StageTimer
 
@@ -31,8 +32,13 @@ class MaskStats:
                 "max": self.max, "min": self.min}
 
 
+@dataclass(frozen=True)
+class HelloOptions(TaskOptions):
+    """The hello task has only the shared options (provider, threads)."""
+
+
 class HelloSegmenter(TaskBase):
-    options = None
+    options: HelloOptions | None = None
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -65,3 +71,13 @@ class HelloSegmenter(TaskBase):
 
     def close(self) -> None:
         self.session.close()
+
+
+async def create_hello_segmenter(options: HelloOptions | None = None, *,
+                                 progress: Progress | None = None) -> HelloSegmenter:
+    """The registry's factory for "hello"."""
+    options = options or HelloOptions()
+    task = HelloSegmenter(await load_session(MODEL_ID, provider=options.provider,
+                                             threads=options.threads or 0, progress=progress))
+    task.options = options
+    return task

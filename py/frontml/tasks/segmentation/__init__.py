@@ -9,7 +9,7 @@ print(result.to_json())                                   # coverage, mask size,
 segmenter.close()
 ```
 
-In the page the mask goes to the canvas (`segRender` in web/js/frontml.js) for threshold,
+In the page the mask goes to the canvas (`segRender` in web/js/segment.js) for threshold,
 temporal smoothing, feathering, blur/replace compositing and body-part colouring; in CPython
 `frontml.tasks.segmentation.effects_cpu` does the same with numpy.
 """

@@ -1,5 +1,5 @@
 """CPython (numpy + Pillow) mask post-processing and effects: the same formulas the page runs
-on the canvas (`segAlpha` / `segRender` in web/js/frontml.js).
+on the canvas (`segAlpha` / `segRender` in web/js/segment.js).
 
     prob (mask space) -> smooth(prev, prob, ratio) -> soft_threshold(t, softness)
       -> bilinear warp to the image (mask_affine) -> feather (Gaussian blur, px)

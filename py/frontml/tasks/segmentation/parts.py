@@ -2,7 +2,7 @@
 
 Stdlib only (it runs in the page). Each segment is (x0, y0, x1, y1, part) in image pixels; a
 person pixel gets the part of its nearest segment (done on the canvas side in the page,
-`segRender` in web/js/frontml.js, and in numpy in CPython, `effects_cpu.body_part_labels`).
+`segRender` in web/js/segment.js, and in numpy in CPython, `effects_cpu.body_part_labels`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ the mask is resized to the image bilinearly).
 
 Python never touches the mask's pixels one by one: the result carries the model's Tensor and
 the affine that maps mask pixels to image pixels; thresholding, smoothing, feathering and
-compositing run on the canvas (web/js/frontml.js, `segRender`) or in numpy
+compositing run on the canvas (web/js/segment.js, `segRender`) or in numpy
 (`frontml.tasks.segmentation.effects_cpu`). Coverage stats use builtins over the memoryview.
 """
 
