@@ -78,3 +78,7 @@ register("hands", "frontml.tasks.hands", "create_hand_landmarker", "HandsOptions
          "palm detection + 21 hand landmarks, gestures")
 register("segmentation", "frontml.tasks.segmentation", "create_person_segmenter",
          "SegmentationOptions", "person segmentation and background effects")
+register("classification", "frontml.tasks.classification", "create_image_classifier",
+         "ClassifierOptions", "ImageNet-1k classes + embedding (EfficientNet-Lite0), smoothing")
+register("detection", "frontml.tasks.detection", "create_object_detector", "DetectorOptions",
+         "objects (COCO-80 CenterNet or 23 Open Images classes), NMS, tracking ids and counts")
