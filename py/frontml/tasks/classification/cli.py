@@ -27,11 +27,14 @@ def run_many(args: argparse.Namespace, create: Callable, make_options: Callable[
         kind, source = open_input(path)
         mode = "image" if kind == "image" else "video"
         if mode not in tasks:
-            tasks[mode] = await create(make_options(mode))
+            try:
+                tasks[mode] = await create(make_options(mode))
+            except ValueError as exc:  # e.g. an allow-list name the model does not know
+                raise InputError(str(exc)) from None
         task = tasks[mode]
         if kind == "image":
             result = await task.process(source, 0.0)
-            print(json.dumps({"input": path, **_round(result.to_json())}) if args.json
+            print(json.dumps(_round(result.to_json())) if args.json
                   else f"{path}: {summary(result)}", flush=True)
             return
         task.reset()
@@ -39,7 +42,7 @@ def run_many(args: argparse.Namespace, create: Callable, make_options: Callable[
         for frame in video_frames(source):
             result = await task.process(frame, frame.timestamp_ms)
             if args.json:
-                line = {"input": path, "timestamp_ms": frame.timestamp_ms, **result.to_json()}
+                line = {"timestamp_ms": frame.timestamp_ms, **result.to_json()}
                 print(json.dumps(_round(line)), flush=True)
             else:
                 print(f"{path} @ {frame.timestamp_ms:.1f} ms: {summary(result)}", flush=True)

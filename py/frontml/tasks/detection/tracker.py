@@ -25,6 +25,23 @@ def iou(a: Box, b: Box) -> float:
     return inter / union if union > 0.0 else 0.0
 
 
+def match_score(predicted: Box, box: Box, iou_threshold: float) -> float:
+    """IoU when it passes the threshold; otherwise a small score (below any IoU match) for
+    boxes of similar size whose centres are less than half a box apart: thin or fast
+    objects (a pole, a new track with no velocity yet) can move past IoU overlap in a frame."""
+    o = iou(predicted, box)
+    if o >= iou_threshold:
+        return o
+    pw, ph, bw, bh = predicted[2], predicted[3], box[2], box[3]
+    if min(pw, bw) < 0.5 * max(pw, bw) or min(ph, bh) < 0.5 * max(ph, bh):
+        return 0.0
+    dx = (predicted[0] + pw / 2) - (box[0] + bw / 2)
+    dy = (predicted[1] + ph / 2) - (box[1] + bh / 2)
+    reach = 0.5 * max(pw, ph, bw, bh)
+    dist = (dx * dx + dy * dy) ** 0.5
+    return iou_threshold * 0.5 * (1.0 - dist / reach) if dist < reach else 0.0
+
+
 @dataclass
 class Track:
     id: int
@@ -84,8 +101,8 @@ class IouTracker:
             p = t.predicted()
             for di, (label, box, _) in enumerate(detections):
                 if label == t.label:
-                    o = iou(p, box)
-                    if o >= self.iou_threshold:
+                    o = match_score(p, box, self.iou_threshold)
+                    if o > 0.0:
                         pairs.append((o, ti, di))
         pairs.sort(reverse=True)
         track_of: dict[int, int] = {}
