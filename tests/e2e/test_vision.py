@@ -70,8 +70,6 @@ def test_detect_camera_equals_cpython_then_upload(page, server_url, tmp_path):
     page.goto(f"{server_url}/detect.html?debug=1")
     res = wait_results(page)
     assert "person" in [d["label"] for d in res["detections"]]
-    person = next(d for d in res["detections"] if d["label"] == "person")
-    assert isinstance(person["id"], int) or person.get("id") is None  # ids once confirmed
     page.wait_for_function("window.frontml.results.detections.some(d => d.id >= 1)")
     res = page.evaluate("window.frontml.results")
     assert res["counts"].get("person") == 1
@@ -98,5 +96,6 @@ def test_detect_allow_list_from_the_url_and_bad_name(page, server_url):
     res = page.evaluate("window.frontml.results")
     assert all(d["label"] == "cup" for d in res["detections"])  # the astronaut is filtered out
     page.goto(f"{server_url}/detect.html?allow=kitten")
-    page.wait_for_function("window.frontml.errors.length > 0", timeout=ms(60_000))
+    page.wait_for_function("window.frontml && window.frontml.errors "
+                           "&& window.frontml.errors.length > 0", timeout=ms(60_000))
     assert "kitten" in page.locator("#error").inner_text()
