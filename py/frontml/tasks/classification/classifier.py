@@ -136,10 +136,10 @@ class ImageClassifier(TaskBase):
         if video:
             self.check_timestamp(frame.timestamp_ms if timestamp_ms is None else timestamp_ms)
         timer = timer or StageTimer()
-        with timer.stage("crop"):
+        with timer.stage("pre"):
             tensor = frame.warp(self.crop_affine(frame), INPUT_SIZE, INPUT_SIZE)
         self.record_input("image", tensor)
-        with timer.stage("model"):
+        with timer.stage("infer"):
             out = await self.session.run({"image": tensor})
         with timer.stage("post"):
             probs = softmax(out["logits"].data)
