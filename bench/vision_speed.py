@@ -35,6 +35,7 @@ from bench.harness import (  # noqa: E402
 CONFIGS = [
     ("classification", "efficientnet_lite0", "classify.html"),
     ("detection", "centernet", "detect.html?model=centernet"),
+    ("detection", "nanodet", "detect.html?model=nanodet"),
     ("detection", "objectron_ssd", "detect.html?model=objectron_ssd"),
 ]
 

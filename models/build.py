@@ -113,7 +113,8 @@ def _convert(model_id: str, entry: dict, files: list[Path], work: Path):
     else:
         raise BuildError(f"unsupported format {entry['format']}")
     inp = entry["input"]
-    graph_edits.wrap_image_input(model, inp["height"], inp["width"], inp["norm"])
+    graph_edits.wrap_image_input(model, inp["height"], inp["width"], inp["norm"],
+                                 inp.get("layout", "nhwc"))
     graph_edits.set_outputs(model, entry["outputs"], entry.get("drop_other_outputs", False))
     return graph_edits.finish(model, model_id, entry), prepared
 
@@ -121,6 +122,7 @@ def _convert(model_id: str, entry: dict, files: list[Path], work: Path):
 def _verify(model_id: str, entry: dict, files: list[Path], prepared: Path,
             model_bytes: bytes) -> dict:
     """Run ONNX and the source runtime on every verification photo; write the test reference."""
+    import numpy as np
     import reference
     import verify
 
@@ -131,6 +133,8 @@ def _verify(model_id: str, entry: dict, files: list[Path], prepared: Path,
     for k, image in enumerate(catalog.VERIFY_IMAGES):
         rgba = verify.photo_rgba(image, inp["height"], inp["width"])
         x = verify.source_input(rgba, inp["norm"])
+        if inp.get("layout") == "nchw":
+            x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
         if entry["format"] == "tflite":
             ref, how = reference.tflite_outputs(files[0], prepared, x)
         elif entry["format"] == "torch":

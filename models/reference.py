@@ -91,7 +91,10 @@ def tfjs_graph_def(model: dict, shards: list[Path]) -> graph_pb2.GraphDef:
             continue
         nd = _node(node)
         if node["op"] == "Const":
-            nd.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(weights[node["name"]]))
+            value = weights[node["name"]]
+            if node["attr"].get("dtype", {}).get("type") == "DT_INT64":
+                value = value.astype(np.int64)  # tfjs stores int64 constants as int32
+            nd.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(value))
         graph.node.append(nd)
     return graph
 

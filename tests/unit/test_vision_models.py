@@ -18,7 +18,7 @@ from frontml.tasks import registry
 from tests.media import write_y4m
 
 ROOT = Path(__file__).resolve().parents[2]
-IDS = ("efficientnet_lite0", "centernet", "objectron_ssd")
+IDS = ("efficientnet_lite0", "centernet", "objectron_ssd", "nanodet")
 
 
 def _missing() -> str | None:
@@ -86,6 +86,9 @@ FIND = {
                   "camera": "person", "sample5": "person"},
     "objectron_ssd": {"astronaut": "Person", "coffee": "Coffee cup", "chelsea": "Cat",
                       "camera": "Person", "sample5": "Person"},
+    # NanoDet misses the motorcycle and the cat (measured): what it does find is checked.
+    "nanodet": {"astronaut": "person", "coffee": "cup", "camera": "person",
+                "sample5": "person"},
 }
 NO_PERSON = ("coffee", "rocket", "motorcycle", "chelsea")
 
@@ -95,7 +98,7 @@ def test_detection_on_package_photos(model):
     got = run_sync(_run("detection", _photos(), model=model))
     for name, label in FIND[model].items():
         assert label in [d.label for d in got[name].detections], (name, got[name].detections)
-    person = "person" if model == "centernet" else "Person"
+    person = "Person" if model == "objectron_ssd" else "person"
     for name in NO_PERSON:
         assert person not in [d.label for d in got[name].detections], name
     cup = next(d for d in got["coffee"].detections if "up" in d.label)

@@ -39,7 +39,8 @@ def _detect_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="one JSON object per image (per frame for a video), one per line")
     parser.add_argument("--model", choices=MODELS, default=MODELS[0],
-                        help="centernet (COCO-80, default) or objectron_ssd (23 classes)")
+                        help="centernet (COCO-80, default), nanodet (COCO-80) or objectron_ssd "
+                             "(23 Open Images classes)")
     parser.add_argument("--score-threshold", type=float, default=0.4, metavar="T",
                         help="drop objects scoring below T (default 0.4)")
     parser.add_argument("--max-results", type=int, default=20, metavar="N",

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from frontml.tasks.classification.options import FilterOptions
 from frontml.tasks.core.options import check_choice, check_int, check_unit
 
-# Model ids (models/catalog.py). centernet: all 80 COCO classes, the default (measured best
-# on the package photos); objectron_ssd: 23 everyday Open Images classes.
-MODELS = ("centernet", "objectron_ssd")
+# Model ids (models/catalog.py). centernet / nanodet: all 80 COCO classes (the first is the
+# default: measured best on the package photos); objectron_ssd: 23 everyday Open Images classes.
+MODELS = ("centernet", "nanodet", "objectron_ssd")
 NMS_MODES = ("per_class", "agnostic")
 
 
@@ -17,7 +17,8 @@ NMS_MODES = ("per_class", "agnostic")
 class DetectorOptions(FilterOptions):
     """How the object detector runs.
 
-    model: "centernet" (COCO-80, default) or "objectron_ssd" (23 Open Images classes).
+    model: "centernet" (COCO-80, default), "nanodet" (COCO-80) or "objectron_ssd" (23 Open
+        Images classes).
     max_results / score_threshold / category_allowlist / category_denylist: as MediaPipe's.
     nms: "per_class" (boxes of different classes never suppress each other) or "agnostic".
     iou_threshold: NMS overlap (IoU) above which the lower-scoring box is dropped.
