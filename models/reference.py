@@ -91,7 +91,10 @@ def tfjs_graph_def(model: dict, shards: list[Path]) -> graph_pb2.GraphDef:
             continue
         nd = _node(node)
         if node["op"] == "Const":
-            nd.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(weights[node["name"]]))
+            value = weights[node["name"]]
+            if node["attr"].get("dtype", {}).get("type") == "DT_INT64":
+                value = value.astype(np.int64)  # tfjs stores int64 constants as int32
+            nd.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(value))
         graph.node.append(nd)
     return graph
 
@@ -101,8 +104,11 @@ def tfjs_outputs(files: list[Path], x: np.ndarray) -> tuple[dict, str]:
     model = json.loads(files[0].read_text())
     graph_def = tfjs_graph_def(model, files[1:])
     sig = model["signature"]
-    (inp,) = [v["name"] for v in sig["inputs"].values()]
-    outs = {k: v["name"] for k, v in sig["outputs"].items()}
+    def tensor(name: str) -> str:  # some signatures name ops ("tower_0/images"), not tensors
+        return name if ":" in name else name + ":0"
+
+    (inp,) = [tensor(v["name"]) for v in sig["inputs"].values()]
+    outs = {k: tensor(v["name"]) for k, v in sig["outputs"].items()}
     with tf.Graph().as_default() as g:
         tf.import_graph_def(graph_def, name="")
         with tf.compat.v1.Session(graph=g) as sess:

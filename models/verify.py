@@ -27,6 +27,10 @@ def source_input(rgba: np.ndarray, norm: str) -> np.ndarray:
         return rgb.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
     if norm == "int32":
         return rgb.astype(np.int32)
+    if norm == "float255":
+        return rgb.astype(np.float32)
+    if norm == "centered128":
+        return (rgb.astype(np.float32) - np.float32(127.0)) / np.float32(128.0)
     raise ValueError(norm)
 
 

@@ -21,9 +21,10 @@ catalog = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(catalog)
 
 # One of each kind of conversion: sparse weights densified, custom op rewritten, tfjs graph,
-# output reshaped, plain tflite with several outputs.
+# output reshaped, plain tflite with several outputs, torch export, a file packed inside
+# another, a tfjs graph with outputs dropped.
 CASES = ["pose_detection", "selfie_segmentation", "movenet_lightning", "face_landmark",
-         "hand_landmark_lite"]
+         "hand_landmark_lite", "efficientnet_lite0", "objectron_ssd", "centernet"]
 
 
 @pytest.mark.parametrize("model_id", CASES)

@@ -65,8 +65,11 @@ def test_catalog_entry_is_complete(model_id):
     assert pkg["registry"] in ("pypi", "npm")
     assert HEX64.match(pkg["sha256"]) and HEX64.match(src["sha256"])
     assert all(HEX64.match(x["sha256"]) for x in src["extra"])
-    assert e["format"] in ("tflite", "tfjs") and e["licence"]
-    assert e["input"]["norm"] in ("unit", "signed", "int32")
+    assert all(x.get("package", src["package"]) in catalog.PACKAGES for x in src["extra"])
+    if "labels" in e:
+        assert e["labels"]["package"] in catalog.PACKAGES and HEX64.match(e["labels"]["sha256"])
+    assert e["format"] in ("tflite", "tfjs", "torch") and e["licence"]
+    assert e["input"]["norm"] in ("unit", "signed", "int32", "float255", "centered128")
     assert e["input"]["height"] > 0 and e["input"]["width"] > 0
     names = [o["name"] for o in e["outputs"]]
     assert names and len(set(names)) == len(names) and "image" not in names
@@ -94,6 +97,8 @@ def test_manifest_entry_matches_file_and_catalog(model_id):
     assert m["source"]["sha256"] == e["source"]["sha256"]
     assert m["verify"]["max_rel_diff"] <= m["verify"]["bound"]
     assert (OUT / m["reference"]).exists()
+    if "labels" in e:
+        assert m["labels"] and all(isinstance(x, str) for x in m["labels"])
 
     h, w = e["input"]["height"], e["input"]["width"]
     assert m["inputs"] == [{"name": "image", "dtype": "uint8", "shape": [1, h, w, 4]}]

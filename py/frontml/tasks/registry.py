@@ -80,3 +80,7 @@ register("hello", "frontml.tasks.hello", "create_hello_segmenter", "HelloOptions
          "the smallest pipeline: selfie mask -> a few numbers")
 register("segmentation", "frontml.tasks.segmentation", "create_person_segmenter",
          "SegmentationOptions", "person segmentation and background effects")
+register("classification", "frontml.tasks.classification", "create_image_classifier",
+         "ClassifierOptions", "ImageNet-1k classes + embedding (EfficientNet-Lite0), smoothing")
+register("detection", "frontml.tasks.detection", "create_object_detector", "DetectorOptions",
+         "objects (COCO-80 CenterNet or 23 Open Images classes), NMS, tracking ids and counts")
