@@ -368,7 +368,8 @@ class Classifier:
         if len(loo) < 2:
             return None  # too few examples to judge what "far" means
         q = loo[min(len(loo) - 1, int(0.95 * len(loo)))]
-        return max(q * 1.5, 1e-3 if self.metric == "cosine" else 1e-6)
+        # cosine floor 0.05 (cos 0.95): very tight examples must not reject near-copies
+        return max(q * 1.5, 0.05 if self.metric == "cosine" else 1e-6)
 
     def calibrate(self, negatives: Iterable[Iterable[float]] = (),
                   target_recall: float = 0.95) -> float | None:
