@@ -187,3 +187,20 @@ def test_teach_cli_learns_folders_and_saves_a_file(tmp_path, monkeypatch, capsys
     assert main(["teach", "--examples", str(tmp_path / "nothing"), "--model",
                  "tiny_embed"]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_training_in_steps_equals_one_call():
+    from frontml.data import Trainer
+
+    text = "a,b,c\n" + "".join(f"{i % 7},{(i * 3) % 11},{'xyz'[(i % 7 + (i * 3) % 11) % 3]}\n"
+                               for i in range(90))
+    table = read_csv(text)
+    whole = train(table, "c", task="classification", epochs=60)
+    trainer = Trainer(table, "c", task="classification", epochs=60)
+    steps = 0
+    while not trainer.step(7):
+        steps += 1
+    stepped = trainer.finish()
+    assert steps >= 3
+    assert stepped.model.weights == whole.model.weights
+    assert stepped.history == whole.history

@@ -8,7 +8,7 @@
 """
 
 from frontml.data.tables import Column, CsvReader, RowError, Table, read_csv
-from frontml.data.tabular import LinearRegression, TabularModel, train
+from frontml.data.tabular import LinearRegression, TabularModel, Trainer, train
 
 __all__ = ["Column", "CsvReader", "LinearRegression", "RowError", "Table", "TabularModel",
-           "read_csv", "train"]
+           "Trainer", "read_csv", "train"]

@@ -221,55 +221,101 @@ def split_rows(rows: Sequence[dict], test_split: float, seed: int = 0
     return train, test
 
 
+class Trainer:
+    """Training in steps, for a page that repaints between them (a progress bar, a loss
+    chart); `train()` is the same in one call.
+
+    ```python
+    trainer = Trainer(table, "species")
+    while not trainer.done:
+        trainer.step(10)               # then await asyncio.sleep(0) in the page
+        trainer.history                # [(loss, accuracy), ...]
+    model = trainer.finish()           # TabularModel with metrics
+    ```
+    """
+
+    def __init__(self, table: Table, label: str, task: str = "auto",
+                 features: Sequence[str] | None = None,
+                 test: Table | Sequence[dict] | None = None, test_split: float | None = 0.3,
+                 seed: int = 0, epochs: int = 200, lr: float = 0.1, l2: float = 1e-4) -> None:
+        if label not in table.names:
+            raise InputError(f"no label column {label!r} (columns: {', '.join(table.names)})")
+        task = infer_task(table, label) if task == "auto" else task
+        if task not in ("classification", "regression"):
+            raise InputError(f"task must be classification or regression, got {task!r}")
+        feats = (list(features) if features is not None
+                 else [n for n in table.names if n != label])
+        cols = [(n, table.type_of(n)) for n in feats if table.type_of(n) != "empty"]
+        if not cols:
+            raise InputError("no feature columns to learn from")
+        if task == "regression" and table.type_of(label) not in ("int", "float"):
+            raise InputError(f"regression needs a numeric label; {label!r} is "
+                             f"{table.type_of(label)}")
+        rows = [r for r in table.rows if r.get(label) is not None]
+        if test is not None:
+            self.train_rows, self.test_rows = rows, list(test.rows if isinstance(test, Table)
+                                                         else test)
+        elif test_split:
+            self.train_rows, self.test_rows = split_rows(rows, test_split, seed)
+        else:
+            self.train_rows, self.test_rows = rows, []
+        if len(self.train_rows) < 2:
+            raise InputError("need at least 2 labelled training rows")
+        self.task, self.label, self.epochs, self.lr = task, label, epochs, lr
+        self.encoder = Encoder.fit(self.train_rows, cols)
+        self.xs = [self.encoder.encode(r) for r in self.train_rows]
+        self.epoch = 0
+        self.done = False
+        if task == "classification":
+            self.classes = sorted({str(r[label]) for r in self.train_rows})
+            if len(self.classes) > MAX_CLASSES:
+                raise InputError(f"{label!r} has {len(self.classes)} distinct values: too many "
+                                 f"classes (max {MAX_CLASSES}); use regression?")
+            index = {c: i for i, c in enumerate(self.classes)}
+            self.ys = [index[str(r[label])] for r in self.train_rows]
+            self.model: SoftmaxRegression | LinearRegression = SoftmaxRegression(
+                len(self.xs[0]), len(self.classes), l2=l2)
+        else:
+            self.classes = []
+            self.model = LinearRegression()
+
+    @property
+    def history(self) -> list[tuple[float, float]]:
+        return list(getattr(self.model, "history", []))
+
+    def step(self, epochs: int = 10, progress: Progress | None = None) -> bool:
+        """Train up to `epochs` more; returns True when training is finished."""
+        if self.done:
+            return True
+        if isinstance(self.model, LinearRegression):
+            self.model.fit(self.xs, [float(r[self.label]) for r in self.train_rows])
+            self.epoch = self.epochs
+            self.done = True
+            return True
+        n = min(epochs, self.epochs - self.epoch)
+        self.model.fit(self.xs, self.ys, epochs=n, lr=self.lr, progress=progress,
+                       resume=self.epoch > 0)
+        self.epoch = len(self.model.history)
+        self.done = self.model.converged or self.epoch >= self.epochs
+        return self.done
+
+    def finish(self) -> TabularModel:
+        while not self.done:
+            self.step(self.epochs)
+        out = TabularModel(self.task, self.label, self.encoder, self.classes, self.model,
+                           history=self.history)
+        out.metrics = {"task": self.task, "train": out.evaluate(self.train_rows)}
+        if self.test_rows:
+            out.metrics["test"] = out.evaluate(self.test_rows)
+        return out
+
+
 def train(table: Table, label: str, task: str = "auto", features: Sequence[str] | None = None,
           test: Table | Sequence[dict] | None = None, test_split: float | None = 0.3,
           seed: int = 0, epochs: int = 200, lr: float = 0.1, l2: float = 1e-4,
           progress: Progress | None = None) -> TabularModel:
     """Fit on `table` (minus a held-out `test_split`, unless `test` rows are given) and
     evaluate on the held-out rows. Rows without a label are skipped for training."""
-    if label not in table.names:
-        raise InputError(f"no label column {label!r} (columns: {', '.join(table.names)})")
-    task = infer_task(table, label) if task == "auto" else task
-    if task not in ("classification", "regression"):
-        raise InputError(f"task must be classification or regression, got {task!r}")
-    feats = list(features) if features is not None else [n for n in table.names if n != label]
-    cols = [(n, table.type_of(n)) for n in feats if table.type_of(n) != "empty"]
-    if not cols:
-        raise InputError("no feature columns to learn from")
-    rows = [r for r in table.rows if r.get(label) is not None]
-    if task == "regression" and table.type_of(label) not in ("int", "float"):
-        raise InputError(f"regression needs a numeric label; {label!r} is {table.type_of(label)}")
-    if test is not None:
-        train_rows = rows
-        test_rows = list(test.rows if isinstance(test, Table) else test)
-    elif test_split:
-        train_rows, test_rows = split_rows(rows, test_split, seed)
-    else:
-        train_rows, test_rows = rows, []
-    if len(train_rows) < 2:
-        raise InputError("need at least 2 labelled training rows")
-    enc = Encoder.fit(train_rows, cols)
-    xs = [enc.encode(r) for r in train_rows]
-    if task == "classification":
-        classes = sorted({str(r[label]) for r in train_rows})
-        if len(classes) > MAX_CLASSES:
-            raise InputError(f"{label!r} has {len(classes)} distinct values: too many classes "
-                             f"(max {MAX_CLASSES}); use regression?")
-        index = {c: i for i, c in enumerate(classes)}
-        model: SoftmaxRegression | LinearRegression = SoftmaxRegression(len(xs[0]), len(classes),
-                                                                        l2=l2)
-        model.fit(xs, [index[str(r[label])] for r in train_rows], epochs=epochs, lr=lr,
-                  progress=progress)
-        history = list(model.history)
-    else:
-        classes = []
-        model = LinearRegression()
-        model.fit(xs, [float(r[label]) for r in train_rows])
-        history = []
-        if progress is not None:
-            progress(1, 1, 0.0, 0.0)
-    out = TabularModel(task, label, enc, classes, model, history=history)
-    out.metrics = {"task": task, "train": out.evaluate(train_rows)}
-    if test_rows:
-        out.metrics["test"] = out.evaluate(test_rows)
-    return out
+    trainer = Trainer(table, label, task, features, test, test_split, seed, epochs, lr, l2)
+    trainer.step(epochs, progress)
+    return trainer.finish()

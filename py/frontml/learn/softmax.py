@@ -32,6 +32,8 @@ class SoftmaxRegression:
         self.weights = [[0.0] * n_features for _ in range(n_classes)]
         self.bias = [0.0] * n_classes
         self.history: list[tuple[float, float]] = []  # (loss, accuracy) per epoch
+        self.converged = False
+        self._adam: tuple | None = None
 
     def logits(self, x: Sequence[float]) -> list[float]:
         return [dot(w, x) + b for w, b in zip(self.weights, self.bias, strict=True)]
@@ -44,20 +46,30 @@ class SoftmaxRegression:
         return max(range(len(lg)), key=lg.__getitem__)
 
     def fit(self, xs: Sequence[Sequence[float]], ys: Sequence[int], epochs: int = 100,
-            lr: float = 0.05, progress: Progress | None = None, tol: float = 1e-5) -> float:
-        """Full-batch Adam from the current weights (warm start); returns the final loss."""
+            lr: float = 0.05, progress: Progress | None = None, tol: float = 1e-5,
+            resume: bool = False) -> float:
+        """Full-batch Adam from the current weights (warm start); returns the final loss.
+
+        resume=True continues the previous call's optimiser state (a page trains in chunks
+        between repaints and gets the same weights as one long call); `converged` says when
+        the loss stopped moving."""
         n, d, k = len(xs), self.n_features, self.n_classes
         if n == 0:
             raise ValueError("no training rows")
         b1, b2, eps = 0.9, 0.999, 1e-8
-        mw = [[0.0] * d for _ in range(k)]
-        vw = [[0.0] * d for _ in range(k)]
-        mb, vb = [0.0] * k, [0.0] * k
-        prev = math.inf
+        if resume and self._adam is not None:
+            mw, vw, mb, vb, start, prev = self._adam
+        else:
+            mw = [[0.0] * d for _ in range(k)]
+            vw = [[0.0] * d for _ in range(k)]
+            mb, vb = [0.0] * k, [0.0] * k
+            start, prev = 0, math.inf
+            self.converged = False
         loss = math.inf
         cols = list(zip(*xs, strict=True))  # feature columns: gradients are column dots
         onehot = [[1.0 if y == c else 0.0 for y in ys] for c in range(k)]
-        for epoch in range(1, epochs + 1):
+        epoch = start
+        for epoch in range(start + 1, start + epochs + 1):
             probs = [self.predict_proba(x) for x in xs]
             loss = -sum(math.log(max(p[y], 1e-300)) for p, y in zip(probs, ys, strict=True))
             correct = sum(1 for p, y in zip(probs, ys, strict=True)
@@ -84,11 +96,16 @@ class SoftmaxRegression:
                 mb[c] = b1 * mb[c] + (1 - b1) * gbc
                 vb[c] = b2 * vb[c] + (1 - b2) * gbc * gbc
                 self.bias[c] -= lr * (mb[c] * c1) / (math.sqrt(vb[c] * c2) + eps)
-            if progress is not None and progress(epoch, epochs, loss, correct * inv) is False:
+            if progress is not None and progress(epoch, start + epochs, loss,
+                                                 correct * inv) is False:
+                prev = loss
                 break
             if abs(prev - loss) < tol:
+                self.converged = True
+                prev = loss
                 break
             prev = loss
+        self._adam = (mw, vw, mb, vb, epoch, prev)
         return loss
 
     def to_json(self) -> dict:
