@@ -204,3 +204,31 @@ def test_training_in_steps_equals_one_call():
     assert steps >= 3
     assert stepped.model.weights == whole.model.weights
     assert stepped.history == whole.history
+
+
+def test_recorded_dataset_round_trips_and_cpython_reads_it():
+    import io
+    import zipfile
+    from array import array
+
+    from frontml.data import AudioChunk, Clock, Recorder
+
+    clock = Clock()
+    stamps = [clock.stamp(t) for t in (5.0, 5.0, 4.0, 10.0)]
+    assert stamps == sorted(set(stamps)) and stamps[0] == 5.0 and stamps[-1] == 10.0
+    rec = Recorder()
+    rec.add_frame(b"\xff\xd8jpeg", "wave", 33.0)
+    chunk = AudioChunk(array("f", [0.0, 0.5, -0.25]), 16000, 40.0)
+    assert abs(chunk.duration_ms - 3 / 16) < 1e-9
+    rec.add_clip(chunk, "yes")
+    rec.add_row({"a": 1, "b": "x"}, "pos")
+    rec.add_vector([0.25, 0.5], "cat")
+    data = rec.to_bytes()
+    back = Recorder.from_bytes(data)
+    assert [(i.kind, i.label) for i in back.items] == [("frame", "wave"), ("clip", "yes"),
+                                                         ("row", "pos"), ("vector", "cat")]
+    assert back.items[0].data == b"\xff\xd8jpeg" and back.items[2].row == {"a": 1, "b": "x"}
+    assert list(back.items[1].clip.samples) == [0.0, 0.5, -0.25]
+    z = zipfile.ZipFile(io.BytesIO(data))  # plain CPython: zipfile + json + numpy
+    assert json.loads(z.read("dataset.json"))["format"] == "frontml.dataset"
+    assert np.frombuffer(z.read("clips/000002.f32"), "<f4").tolist() == [0.0, 0.5, -0.25]

@@ -7,8 +7,9 @@
 - media: `Frame` / `AudioChunk` with monotonic timestamps, `Recorder` -> one dataset file.
 """
 
+from frontml.data.media import AudioChunk, Clock, Recorder
 from frontml.data.tables import Column, CsvReader, RowError, Table, read_csv
 from frontml.data.tabular import LinearRegression, TabularModel, Trainer, train
 
-__all__ = ["Column", "CsvReader", "LinearRegression", "RowError", "Table", "TabularModel",
-           "Trainer", "read_csv", "train"]
+__all__ = ["AudioChunk", "Clock", "Column", "CsvReader", "LinearRegression", "Recorder",
+           "RowError", "Table", "TabularModel", "Trainer", "read_csv", "train"]
