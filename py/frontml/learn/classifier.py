@@ -390,8 +390,17 @@ class Classifier:
         if len(loo) < 2:
             return None  # too few examples to judge what "far" means
         q = loo[min(len(loo) - 1, int(0.95 * len(loo)))]
-        # cosine floor 0.05 (cos 0.95): very tight examples must not reject near-copies
-        return max(q * 1.5, 0.05 if self.metric == "cosine" else 1e-6)
+        return max(q * 1.5, self._threshold_floor())
+
+    def _threshold_floor(self) -> float:
+        """Near-copies of the examples are never unknown, however tight the examples are (a
+        still camera records almost identical vectors): cosine 0.05 (cos 0.95); euclidean a
+        tenth of the examples' mean length."""
+        if self.metric == "cosine":
+            return 0.05
+        probe = self._vectors[:: max(1, len(self._vectors) // _PROBES)]
+        mean_norm = sum(math.hypot(*v) for v in probe) / len(probe) if probe else 0.0
+        return max(0.1 * mean_norm, 1e-6)
 
     def calibrate(self, negatives: Iterable[Iterable[float]] = (),
                   target_recall: float = 0.95) -> float | None:
@@ -415,7 +424,7 @@ class Classifier:
         if not neg:
             pos.sort()
             q = pos[min(len(pos) - 1, int(target_recall * len(pos)))]
-            self.threshold = q * 1.5
+            self.threshold = max(q * 1.5, self._threshold_floor())
             return self.threshold
         cands = sorted(set(pos + neg))
         best_t, best_score = cands[-1], -1.0
