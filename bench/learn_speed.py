@@ -138,9 +138,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=5000)
     ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--pyodide-only", action="store_true")
     args = ap.parse_args()
     code = SNIPPET.format(n=args.examples, dim=args.dim)
-    results = {"CPython": run_cpython(code)}
+    results = {}
+    if not args.pyodide_only:
+        results["CPython"] = run_cpython(code)
+        print("CPython:", json.dumps(results["CPython"]), file=sys.stderr, flush=True)
     try:
         results["Pyodide (Node)"] = run_pyodide(code)
     except RuntimeError as exc:
