@@ -6,6 +6,7 @@ says why and loses nothing."""
 from __future__ import annotations
 
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import ms, wait_ready
 from tests.media import astronaut_frame
@@ -14,7 +15,11 @@ RESULTS = "window.frontml.results"
 
 
 def wait_for(page, condition: str, timeout: int = 120_000) -> dict:
-    page.wait_for_function(f"{RESULTS} && ({condition})", timeout=ms(timeout))
+    try:
+        page.wait_for_function(f"{RESULTS} && ({condition})", timeout=ms(timeout))
+    except PlaywrightTimeout:
+        raise AssertionError(f"waited for {condition}; the page has {page.evaluate(RESULTS)}, "
+                             f"error banner {page.locator('#error').inner_text()!r}") from None
     return page.evaluate(RESULTS)
 
 
@@ -49,7 +54,7 @@ def test_teach_two_classes_persist_export_import(page, browser, server_url, tmp_
     # back to the camera: predicted as the camera's class
     page.click("#camera")
     res = wait_for(page, f"{RESULTS}.classes.mirrored === 3 && {RESULTS}.prediction"
-                         f" && {RESULTS}.prediction.label === 'astronaut'")
+                         f" && {RESULTS}.prediction.label === 'astronaut'", timeout=60_000)
     counts = res["classes"]
     scores = res["prediction"]["scores"]
     assert scores["astronaut"] > scores["mirrored"]
