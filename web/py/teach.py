@@ -278,9 +278,25 @@ async def step(frame, timer):
     return out
 
 
+async def new_source() -> None:
+    """A new stream: fresh tracking and smoothing state (a pose tracked on the last source
+    must not bleed into this one), and an empty action window."""
+    page.stop()
+    window.reset()
+    if controls["feature"] != "image":
+        await page.create_task("pose", {"model": "lite"})
+    page.run(step)
+
+
 async def use_camera(*_):
     if await page.open_camera():
-        page.run(step)
+        await new_source()
+
+
+async def use_file(event):
+    files = event.target.files
+    if files.length and await page.open_file(files.item(0)):
+        await new_source()
 
 
 page.listen("add-class", "click", add_class)
@@ -289,4 +305,5 @@ page.listen("export", "click", export_file)
 page.listen("reset", "click", reset)
 page.listen("evaluate", "click", evaluate)
 page.listen("camera", "click", use_camera)
-await page.start(step, load=load)  # noqa: F704
+page.listen("file", "change", use_file)
+await page.start(step, load=load, file_input=None)  # noqa: F704
