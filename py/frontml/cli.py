@@ -162,7 +162,8 @@ def run_task(args: argparse.Namespace, name: str, make_options: Callable[[str], 
 # Tasks register their subcommands with @command in their own `cli` module.
 TASK_CLI_MODULES = ("frontml.tasks.pose.cli", "frontml.tasks.segmentation.cli",
                     "frontml.tasks.face.cli", "frontml.tasks.hands.cli",
-                    "frontml.tasks.classification.cli", "frontml.tasks.detection.cli")
+                    "frontml.tasks.classification.cli", "frontml.tasks.detection.cli",
+                    "frontml.learn.cli", "frontml.data.cli")
 
 
 def _load_task_clis() -> None:

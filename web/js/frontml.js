@@ -7,6 +7,7 @@
 //   loop.js     the per-frame loop                draw.js    landmarks, boxes, labels, masks
 //   page.js     state, progress, errors, HUD      segment.js segmentation effects
 //   signs.js    taught-sign storage (hands)       boxes.js   mirrored frame (detect)
+//   signs.js    taught-sign storage (hands)  learn.js   teachable classifier storage
 
 export * from './ort.js';
 export * from './models.js';
@@ -18,3 +19,4 @@ export * from './page.js';
 export * from './segment.js';
 export * from './signs.js';
 export * from './boxes.js';
+export * from './learn.js';
