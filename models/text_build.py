@@ -284,3 +284,142 @@ def summary(e: dict) -> str:
     if "max_abs_diff" in v:
         return f"max diff {v['max_abs_diff']:.1e} on {v['texts']} texts"
     return f"{v['mismatches']} mismatches on {v['texts']} texts"
+
+
+# ----------------------------------------------------------------------------- MiniLM
+
+VERIFY_SENTENCES = [
+    "The weather is lovely today.", "I hate waiting in line at the bank!",
+    "Self-driving cars will change how cities look.", "Où est la gare ?", "", "ok",
+    "A much longer sentence that goes on and on about nothing in particular, " * 6,
+    "東京は晴れ", "Can you send me the report by Friday?", "Thanks so much for your help!",
+]
+
+
+def _export_fp32(model_dir: Path, path: Path) -> None:
+    import torch
+    from transformers import BertModel
+
+    torch.manual_seed(0)
+    bert = BertModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+
+    class Embed(torch.nn.Module):
+        """int32 ids + mask -> mean over unmasked tokens -> L2 normalised (sentence-transformers
+        Pooling(mean) + Normalize); token types are all zero for single sentences."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            ids, mask = input_ids.long(), attention_mask.long()
+            hidden = self.bert(input_ids=ids, attention_mask=mask,
+                               token_type_ids=torch.zeros_like(ids)).last_hidden_state
+            m = mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+
+    ids = torch.tensor([[101, 7592, 2088, 102]], dtype=torch.int32)
+    mask = torch.ones_like(ids)
+    with torch.no_grad():
+        torch.onnx.export(Embed().eval(), (ids, mask), str(path), dynamo=False,
+                          opset_version=catalog.OPSET, input_names=["input_ids", "attention_mask"],
+                          output_names=["embedding"],
+                          dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
+                                        "attention_mask": {0: "batch", 1: "tokens"},
+                                        "embedding": {0: "batch"}})
+
+
+def build_minilm(entry: dict, cache: Path, out: Path, ref_dir: Path) -> dict:
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from sentence_transformers import SentenceTransformer
+
+    from frontml.tasks.text.tokenizer import WordPieceTokenizer
+
+    model_dir = _sources(entry, cache)[0].parent
+    work = cache / "work" / "minilm_l6"
+    work.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = work / "fp32.onnx", work / "int8.onnx"
+    _export_fp32(model_dir, fp32)
+    m = onnx.load(str(fp32))
+    m.ir_version = catalog.IR_VERSION
+    onnx.save(m, str(fp32))
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+    m = onnx.load(str(int8))
+    m.ir_version = catalog.IR_VERSION
+    m.producer_name, m.producer_version = "frontml models/text_build.py", ""
+    data = m.SerializeToString()
+
+    st = SentenceTransformer(str(model_dir), device="cpu")
+    tok_entry = catalog.TEXT_MODELS["text_tokenizer"]
+    tok_path = out.parent / tok_entry["file"]
+    tok = WordPieceTokenizer(json.loads(tok_path.read_text()))
+    ref = st.encode(VERIFY_SENTENCES, batch_size=1, convert_to_numpy=True)
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    s32 = ort.InferenceSession(str(fp32), so)
+    s8 = ort.InferenceSession(data, so)
+    e32, e8 = [], []
+    for text in VERIFY_SENTENCES:
+        ids = np.array([tok.encode(text).ids], dtype=np.int32)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        e32.append(s32.run(None, feed)[0][0])
+        e8.append(s8.run(None, feed)[0][0])
+    e32, e8 = np.array(e32), np.array(e8)
+    fp32_diff = float(np.abs(e32 - ref).max())
+    cos = (e8 * ref).sum(1) / np.linalg.norm(e8, axis=1) / np.linalg.norm(ref, axis=1)
+    v = entry["verify"]
+    if not (fp32_diff <= v["fp32_bound"] and cos.mean() >= v["int8_mean_cosine"]
+            and cos.min() >= v["int8_min_cosine"]):
+        raise RuntimeError(f"minilm: fp32 diff {fp32_diff:.3g}, int8 cosine mean {cos.mean():.4f}"
+                           f" min {cos.min():.4f}")
+    np.savez(ref_dir / "minilm_l6.npz", texts=np.array(VERIFY_SENTENCES), reference=ref,
+             int8=e8)
+    out.write_bytes(data)
+    return {"inputs": [{"name": "input_ids", "dtype": "int32", "shape": [None, None]},
+                       {"name": "attention_mask", "dtype": "int32", "shape": [None, None]}],
+            "outputs": [{"name": "embedding", "dtype": "float32", "shape": [None, 384]}],
+            "verify": {"texts": len(VERIFY_SENTENCES), "fp32_max_abs_diff": fp32_diff,
+                       "int8_mean_cosine": float(cos.mean()), "int8_min_cosine": float(cos.min()),
+                       "max_abs_diff": float(np.abs(e8 - ref).max()), "bound": v,
+                       "reference": f"sentence-transformers {_version('sentence-transformers')}",
+                       "reference_file": "reference/minilm_l6.npz"}}
+
+
+BUILDERS["minilm_l6"] = build_minilm
+
+
+# ----------------------------------------------------------------------------- sentiment
+
+def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str]):
+    """int8 MiniLM embeddings of every tweet (one text per run, as the page does), cached by
+    the sha256 of the ONNX file, the tokenizer asset and the texts."""
+    import numpy as np
+    import onnxruntime as ort
+
+    from frontml.tasks.text.tokenizer import WordPieceTokenizer
+
+    onnx_path = out_dir / catalog.TEXT_MODELS["minilm_l6"]["file"]
+    tok_path = out_dir / catalog.TEXT_MODELS["text_tokenizer"]["file"]
+    h = hashlib.sha256(onnx_path.read_bytes())
+    h.update(tok_path.read_bytes())
+    h.update("\n".join(texts).encode())
+    path = cache / "text" / f"emb-{h.hexdigest()[:24]}.npy"
+    if path.exists():
+        return np.load(path)
+    tok = WordPieceTokenizer(json.loads(tok_path.read_text()))
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    sess = ort.InferenceSession(str(onnx_path), so)
+    out = np.zeros((len(texts), 384), np.float32)
+    for i, text in enumerate(texts):
+        ids = np.array([tok.encode(text).ids], dtype=np.int32)
+        out[i] = sess.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+        if i % 5000 == 0:
+            print(f"  embedding tweets {i}/{len(texts)}", flush=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, out)
+    return out
