@@ -440,3 +440,27 @@ def test_cli_hands_json(capsys):
     assert len(hand["world_landmarks"]) == 21
     assert set(hand["gesture"]) == {"name", "score"}
     assert main(["hands", str(PHOTO), "--num-hands", "9"]) == 2
+
+
+def test_legacy_signs_file_migrates_to_the_learn_format():
+    signs = _taught()
+    legacy = json.dumps({"format": "frontml.signs", "version": 1, "k": 3, "max_distance": 0.4,
+                         "examples": [{"label": label, "features": [round(v, 5) for v in f]}
+                                      for label, f in signs.examples]})
+    old = SignClassifier.from_json(legacy)
+    assert old.counts() == signs.counts() and old.max_distance == 0.4
+    new_text = old.to_json()
+    assert json.loads(new_text)["format"] == "frontml.learn"
+    again = SignClassifier.from_json(new_text)
+    assert again.max_distance == 0.4 and again.counts() == signs.counts()
+    for seed, (label, fingers) in enumerate(SIGNS.items(), start=40):
+        hand = _sequence(fingers, 1, seed)[0]
+        assert old.predict(hand) == again.predict(hand)
+        assert again.predict(hand)[0] == label
+    # a learn file of other features is refused, and nothing is lost
+    from frontml.learn import Backbone, Classifier
+    other = Classifier(Backbone("efficientnet_lite0", "ab", 128, "projection"))
+    other.add("x", [1.0] * 128)
+    with pytest.raises(SignDataError, match="not comparable"):
+        again.load_json(other.to_bytes())
+    assert again.counts() == signs.counts()

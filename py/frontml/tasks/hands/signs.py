@@ -5,6 +5,7 @@ signs = SignClassifier()
 signs.add_example("A", hand)           # a few examples per label, from live frames
 label, score = signs.predict(hand)     # NoExamplesError (with a hint) until taught
 text = signs.to_json()                 # persist / share; SignClassifier.from_json(text)
+signs.classifier                        # the frontml.learn.Classifier underneath
 speller = SignSpeller(hold_frames=8)
 speller.push(label)                    # a label held for 8 frames is typed once
 speller.text
@@ -14,6 +15,10 @@ Features (63 floats): the 21 landmarks (world landmarks when present, else image
 translated to the wrist, scaled by palm size (wrist to middle-finger MCP), rotated in the image
 plane so that wrist -> middle MCP points up, and mirrored (x -> -x) for left hands, so one
 example serves both hands at any in-plane angle and size.
+
+Storage and files come from `frontml.learn` (backbone `frontml.hands.landmarks/1`, euclidean
+k-NN, float16 vectors): `to_json()` writes the shared `frontml.learn` file; `load_json()` also
+reads the older `frontml.signs` version-1 JSON, so signs taught before keep working.
 """
 
 from __future__ import annotations
@@ -24,12 +29,16 @@ from collections.abc import Sequence
 
 from frontml.calculators.types import Landmark
 from frontml.errors import FrontmlError
+from frontml.learn import HAND_LANDMARKS, Classifier, LearnError, LearnFileError
 from frontml.tasks.hands.types import Hand
 
-FORMAT = "frontml.signs"
-VERSION = 1
+LEGACY_FORMAT = "frontml.signs"  # version 1: {"examples": [{"label", "features"}]}
+LEGACY_VERSION = 1
+FORMAT = LEGACY_FORMAT  # kept for imports of the old name
+VERSION = LEGACY_VERSION
 NUM_FEATURES = 63
 NO_SIGN = "none"
+_RMS = math.sqrt(NUM_FEATURES // 3)  # euclidean distance over 63 floats -> RMS per landmark
 
 
 class NoExamplesError(FrontmlError):
@@ -43,7 +52,7 @@ class NoExamplesError(FrontmlError):
         )
 
 
-class SignDataError(FrontmlError):
+class SignDataError(LearnFileError):
     """Examples JSON that cannot be imported (the classifier keeps its examples)."""
 
 
@@ -74,14 +83,6 @@ def hand_features(hand: Hand | Sequence[Landmark], handedness: str | None = None
     return out
 
 
-def _distance(a: Sequence[float], b: Sequence[float]) -> float:
-    """RMS per-landmark 3D distance, in palm sizes."""
-    total = 0.0
-    for u, v in zip(a, b, strict=True):
-        d = u - v
-        total += d * d
-    return math.sqrt(total / (len(a) // 3))
-
 
 class SignClassifier:
     """k-NN over taught examples. Learning is instant: add_example stores a feature vector.
@@ -93,9 +94,28 @@ class SignClassifier:
     def __init__(self, k: int = 3, max_distance: float = 0.45) -> None:
         if k < 1:
             raise ValueError("k must be >= 1")
-        self.k = k
+        self.classifier = Classifier(HAND_LANDMARKS, head="knn", k=k, unknown_label=NO_SIGN,
+                                     background=())
         self.max_distance = max_distance
-        self.examples: list[tuple[str, list[float]]] = []
+
+    @property
+    def k(self) -> int:
+        return self.classifier.k
+
+    @property
+    def max_distance(self) -> float:
+        return self._max_distance
+
+    @max_distance.setter
+    def max_distance(self, value: float) -> None:
+        self._max_distance = float(value)
+        self.classifier.threshold = self._max_distance * _RMS if value else None
+        self.classifier.meta = {"feature": "hand signs", "max_distance": self._max_distance}
+
+    @property
+    def examples(self) -> list[tuple[str, list[float]]]:
+        """(label, features) of every example, in teaching order."""
+        return [(e.label, list(e.vector)) for e in self.classifier.examples()]
 
     # ------------------------------------------------------------ examples
     def add_example(self, label: str, hand: Hand | Sequence[Landmark]) -> int:
@@ -103,24 +123,21 @@ class SignClassifier:
         label = str(label).strip()
         if not label:
             raise ValueError("a sign needs a non-empty label")
-        self.examples.append((label, hand_features(hand)))
+        self.classifier.add(label, hand_features(hand))
         return self.counts()[label]
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for label, _ in self.examples:
-            out[label] = out.get(label, 0) + 1
-        return out
+        return self.classifier.counts()
 
     @property
     def labels(self) -> list[str]:
-        return list(self.counts())
+        return self.classifier.labels
 
     def remove_label(self, label: str) -> None:
-        self.examples = [e for e in self.examples if e[0] != label]
+        self.classifier.clear(label)
 
     def clear(self) -> None:
-        self.examples = []
+        self.classifier.clear()
 
     # ------------------------------------------------------------ recognising
     def predict(self, hand: Hand | Sequence[Landmark]) -> tuple[str, float]:
@@ -128,47 +145,25 @@ class SignClassifier:
 
         Raises NoExamplesError (a hint on how to teach) when there are no examples.
         """
-        if not self.examples:
+        if not len(self.classifier):
             raise NoExamplesError()
-        features = hand_features(hand)
-        dists = sorted((_distance(features, f), label) for label, f in self.examples)
-        nearest = dists[0][0]
-        votes: dict[str, float] = {}
-        for d, label in dists[:self.k]:
-            votes[label] = votes.get(label, 0.0) + 1.0 / (d + 1e-3)
-        label = max(votes, key=lambda k: votes[k])
-        share = votes[label] / sum(votes.values())
-        closeness = max(0.0, 1.0 - nearest / self.max_distance) if self.max_distance else 1.0
-        score = share * (0.5 + 0.5 * closeness)
-        if self.max_distance and nearest > self.max_distance:
+        p = self.classifier.predict(hand_features(hand))
+        nearest = p.distance / _RMS
+        if p.unknown:
             return NO_SIGN, 1.0 - min(1.0, self.max_distance / nearest) * 0.5
-        return label, score
+        closeness = max(0.0, 1.0 - nearest / self.max_distance) if self.max_distance else 1.0
+        return p.label, p.score * (0.5 + 0.5 * closeness)
 
     # ------------------------------------------------------------ persistence
     def to_json(self) -> str:
-        return json.dumps({
-            "format": FORMAT,
-            "version": VERSION,
-            "k": self.k,
-            "max_distance": self.max_distance,
-            "examples": [{"label": label, "features": [round(v, 5) for v in f]}
-                         for label, f in self.examples],
-        })
+        """The shared frontml.learn file (JSON text)."""
+        return self.classifier.to_bytes().decode("utf-8")
 
     @staticmethod
-    def _parse(data: str | bytes | dict) -> dict:
-        if isinstance(data, dict):
-            obj = data
-        else:
-            try:
-                obj = json.loads(data)
-            except (ValueError, TypeError) as exc:
-                raise SignDataError(f"signs JSON is not valid JSON: {exc}") from None
-        if not isinstance(obj, dict) or obj.get("format") != FORMAT:
-            raise SignDataError(f"not a frontml signs file (expected \"format\": \"{FORMAT}\")")
-        if obj.get("version") != VERSION:
+    def _parse_legacy(obj: dict) -> dict:
+        if obj.get("version") != LEGACY_VERSION:
             raise SignDataError(f"unsupported signs file version {obj.get('version')!r} "
-                                f"(this frontml reads version {VERSION})")
+                                f"(this frontml reads version {LEGACY_VERSION})")
         examples = obj.get("examples")
         if not isinstance(examples, list):
             raise SignDataError("signs file has no \"examples\" list")
@@ -188,23 +183,52 @@ class SignClassifier:
         obj["examples"] = parsed
         return obj
 
+    @classmethod
+    def _read(cls, data: str | bytes | dict) -> SignClassifier:
+        """A new SignClassifier from either file format (SignDataError if unreadable)."""
+        if isinstance(data, dict):
+            obj = data
+        else:
+            try:
+                obj = json.loads(data)
+            except (ValueError, TypeError) as exc:
+                raise SignDataError(f"signs JSON is not valid JSON: {exc}") from None
+        if not isinstance(obj, dict):
+            raise SignDataError(f"not a frontml signs file (expected \"format\": "
+                                f"\"frontml.learn\" or \"{LEGACY_FORMAT}\")")
+        if obj.get("format") == LEGACY_FORMAT:
+            legacy = cls._parse_legacy(obj)
+            out = cls(k=int(legacy.get("k", 3)),
+                      max_distance=float(legacy.get("max_distance", 0.45)))
+            for label, feats in legacy["examples"]:
+                out.classifier.add(label, feats)
+            return out
+        try:
+            clf = Classifier.from_bytes(obj, backbone=HAND_LANDMARKS)
+        except LearnError as exc:  # unreadable, or made from other features
+            raise SignDataError(f"not a frontml signs file: {exc}") from None
+        out = cls(k=clf.k, max_distance=float(clf.meta.get("max_distance", 0.45)))
+        out.classifier.load_bytes(obj)
+        return out
+
     def load_json(self, data: str | bytes | dict, merge: bool = False) -> int:
         """Import examples (replacing, or with merge=True adding to, the current ones).
 
-        Everything is validated first: on SignDataError the current examples are untouched.
-        Returns the number of examples imported.
+        Reads the frontml.learn file and the older frontml.signs JSON. Everything is validated
+        first: on SignDataError the current examples are untouched. Returns the number of
+        examples imported.
         """
-        obj = self._parse(data)
-        examples = obj["examples"]
-        self.examples = (self.examples + examples) if merge else examples
-        return len(examples)
+        other = self._read(data)
+        exs = other.classifier.examples()
+        if not merge:
+            self.classifier.clear()
+        for e in exs:
+            self.classifier._append(e.label, e.vector, None)
+        return len(exs)
 
     @classmethod
     def from_json(cls, data: str | bytes | dict) -> SignClassifier:
-        obj = cls._parse(data)
-        out = cls(k=int(obj.get("k", 3)), max_distance=float(obj.get("max_distance", 0.45)))
-        out.examples = obj["examples"]
-        return out
+        return cls._read(data)
 
 
 class SignSpeller:

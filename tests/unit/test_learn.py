@@ -1,0 +1,187 @@
+"""frontml.learn: heads, open-set rejection, evaluation, the portable file, and the migration of
+taught signs onto it."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from frontml.learn import (
+    HEADS,
+    Backbone,
+    BackboneMismatchError,
+    Classifier,
+    DimensionError,
+    LearnFileError,
+    NoExamplesError,
+)
+from frontml.learn.vectors import pack, unpack
+
+BACKBONE = Backbone("efficientnet_lite0", "ab" * 32, 128, "projection")
+CLASSES = ("cat", "dog", "cup")
+
+
+def _world(seed: int = 0, spread: float = 0.7):
+    rng = random.Random(seed)
+    centers = {c: [rng.gauss(0, 1) for _ in range(128)] for c in CLASSES}
+
+    def sample(label: str) -> list[float]:
+        return [v + rng.gauss(0, spread) for v in centers[label]]
+
+    def noise() -> list[float]:
+        return [rng.gauss(0, 1) for _ in range(128)]
+
+    return sample, noise
+
+
+def _taught(head: str = "knn", n: int = 10, **kw) -> tuple[Classifier, object, object]:
+    sample, noise = _world()
+    clf = Classifier(BACKBONE, head=head, **kw)
+    for c in CLASSES:
+        for i in range(n):
+            clf.add(c, sample(c), thumbnail=bytes([i]) * 8 if c == "cat" else None)
+    return clf, sample, noise
+
+
+@pytest.mark.parametrize("head", HEADS)
+def test_heads_learn_and_reject_what_they_were_not_taught(head):
+    clf, sample, noise = _taught(head)
+    right = sum(clf.predict(sample(c)).label == c for c in CLASSES for _ in range(20))
+    assert right >= 57  # of 60
+    p = clf.predict(sample("dog"))
+    assert not p.unknown and p.best == "dog" and set(p.scores) == set(CLASSES)
+    assert abs(sum(p.scores.values()) - 1.0) < 1e-6
+    rejected = sum(clf.predict(noise()).unknown for _ in range(20))
+    assert rejected >= 18
+    assert clf.predict(noise()).label == "unknown"
+
+
+def test_add_remove_clear_and_no_examples_error():
+    clf = Classifier(BACKBONE)
+    with pytest.raises(NoExamplesError):
+        clf.predict([0.0] * 128)
+    with pytest.raises(DimensionError, match="128-d"):
+        clf.add("x", [1.0] * 5)
+    with pytest.raises(ValueError, match="NaN"):
+        clf.add("x", [float("nan")] * 128)
+    a = clf.add("a", [1.0] + [0.0] * 127)
+    b = clf.add("b", [0.0, 1.0] + [0.0] * 126)
+    clf.add("b", [0.0, 1.0, 0.1] + [0.0] * 125)
+    assert clf.counts() == {"a": 1, "b": 2} and clf.labels == ["a", "b"]
+    assert clf.remove(b) and not clf.remove(b)
+    assert clf.counts() == {"a": 1, "b": 1}
+    assert clf.clear("b") == 1 and clf.labels == ["a"]
+    assert clf.predict([1.0] + [0.0] * 127).label == "a"
+    assert clf.remove(a) and len(clf) == 0
+
+
+def test_background_class_and_calibration_from_negatives():
+    clf, sample, noise = _taught("knn", threshold=None)
+    assert not clf.predict(noise()).unknown  # no threshold: always names a class
+    t = clf.calibrate(negatives=[noise() for _ in range(20)])
+    assert t is not None and clf.threshold == t
+    assert sum(clf.predict(noise()).unknown for _ in range(20)) >= 18
+    assert sum(clf.predict(sample(c)).label == c for c in CLASSES for _ in range(10)) >= 28
+    clf2, _, _ = _taught("knn", threshold=None)
+    room, _ = _world(seed=5)  # the background is a scene of its own (e.g. the empty room)
+    for _ in range(10):
+        clf2.add("background", room("cat"))
+    p = clf2.predict(room("cat"))
+    assert p.unknown and p.best == "background"
+
+
+def test_evaluation_confusion_and_hints():
+    clf, sample, _ = _taught("knn", n=8)
+    for _ in range(2):
+        clf.add("rare", sample("dog"))  # two examples that look like dogs
+    ev = clf.evaluate(folds=4)
+    assert ev.labels == ["cat", "dog", "cup", "rare"]
+    assert ev.columns == ev.labels + ["unknown"]
+    assert ev.tested == 26 and sum(map(sum, ev.confusion)) == 26
+    assert ev.per_class["cat"]["accuracy"] == 1.0 and ev.per_class["rare"]["accuracy"] == 0.0
+    assert any("'rare'" in h for h in ev.hints)
+    assert not any("'cat'" in h for h in ev.hints)
+    assert 0.8 < ev.accuracy < 1.0
+    ho = clf.evaluate(holdout=0.25)
+    assert ho.method.startswith("holdout") and ho.tested == 2 + 2 + 2 + 1
+    assert len(clf) == 26  # unchanged
+
+
+@pytest.mark.parametrize("encoding", ["float16", "float32", "int8"])
+def test_file_round_trip_predicts_identically(tmp_path, encoding):
+    clf, sample, noise = _taught("knn", encoding=encoding)
+    clf.meta["note"] = "hello"
+    path = tmp_path / "x.frontml.json"
+    clf.save(path)
+    back = Classifier.load(path, backbone=BACKBONE)
+    assert back.counts() == clf.counts() and back.meta == {"note": "hello"}
+    assert back.thumbnail(1) == bytes([0]) * 8 and back.encoding == encoding
+    for q in [sample("cat"), sample("cup"), noise(), noise()]:
+        assert back.predict(q).to_json() == clf.predict(q).to_json()
+    # readable in plain CPython: json + base64 + struct
+    obj = json.loads(path.read_text())
+    assert obj["format"] == "frontml.learn" and obj["backbone"]["model_id"] == "efficientnet_lite0"
+    vecs = unpack(obj["examples"]["vectors"], encoding, obj["examples"]["count"], 128,
+                  obj["examples"]["scales"])
+    assert vecs[0] == clf.examples()[0].vector
+
+
+def test_float16_file_is_compact():
+    clf, _, _ = _taught("knn", n=100)
+    size = len(clf.to_bytes(thumbnails=False))
+    assert size < 300 * 128 * 2 * 1.4 + 10_000  # base64 of 2 bytes per value
+
+
+def test_other_backbone_is_refused_with_a_clear_message():
+    clf, _, _ = _taught()
+    data = clf.to_bytes()
+    other = Backbone("mobilenet_v3", "cd" * 32, 128, "projection")
+    with pytest.raises(BackboneMismatchError, match="efficientnet_lite0.*mobilenet_v3"):
+        Classifier.from_bytes(data, backbone=other)
+    changed = Backbone("efficientnet_lite0", "ef" * 32, 128, "projection")
+    with pytest.raises(BackboneMismatchError, match="not comparable"):
+        Classifier.from_bytes(data, backbone=changed)
+    target = Classifier(other)
+    target.add("x", [1.0] * 128)
+    with pytest.raises(BackboneMismatchError):
+        target.load_bytes(data)
+    assert target.counts() == {"x": 1}  # nothing lost
+
+
+def test_malformed_files_fail_clearly_and_lose_nothing():
+    clf, _, _ = _taught()
+    good = json.loads(clf.to_bytes())
+    before = clf.counts()
+
+    def variant(**changes) -> bytes:
+        obj = json.loads(json.dumps(good))
+        for key, value in changes.items():
+            section, _, field = key.partition("__")
+            if field:
+                obj[section][field] = value
+            else:
+                obj[section] = value
+        return json.dumps(obj).encode()
+
+    bad = [b"\xff\xfe", b"{nope", b"[]", variant(format="other"), variant(version=7),
+           variant(labels=[""]), variant(examples__count=999), variant(examples__vectors="!!"),
+           variant(examples__vectors=good["examples"]["vectors"][:-8]),
+           variant(examples__label=[99] * 30), variant(examples__thumbnails=["x"]),
+           variant(head__kind="svm"), variant(backbone={"dim": 3})]
+    for data in bad:
+        with pytest.raises(LearnFileError):
+            clf.load_bytes(data)
+        assert clf.counts() == before
+    assert clf.load_bytes(variant(), merge=True) == 30 and len(clf) == 60
+
+
+def test_pack_unpack_int8_and_float16_accuracy():
+    rng = random.Random(3)
+    vecs = [[rng.uniform(-1, 1) for _ in range(16)] for _ in range(5)]
+    for enc, tol in [("float16", 1e-3), ("int8", 1 / 127), ("float32", 1e-7)]:
+        data, scales = pack(vecs, enc)
+        back = unpack(data, enc, 5, 16, scales)
+        assert max(abs(a - b) for v, w in zip(vecs, back, strict=True)
+                   for a, b in zip(v, w, strict=True)) <= tol
