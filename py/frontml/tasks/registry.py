@@ -80,3 +80,5 @@ register("hello", "frontml.tasks.hello", "create_hello_segmenter", "HelloOptions
          "the smallest pipeline: selfie mask -> a few numbers")
 register("segmentation", "frontml.tasks.segmentation", "create_person_segmenter",
          "SegmentationOptions", "person segmentation and background effects")
+register("text", "frontml.tasks.text", "create_text_analyzer", "TextOptions",
+         "offensive language, sentiment, embeddings, semantic search, few-shot text classes")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
+MIN_PUSH = 0.5
 
 
 @dataclass
@@ -62,13 +63,14 @@ class OffensiveScorer:
         return OffensiveResult(p, p >= self.threshold, self._drivers(x, top))
 
     def _drivers(self, x: dict[int, float], top: int) -> list[dict]:
-        """Words whose (mean fold weight x tf-idf) pushed the decision towards offensive."""
+        """Words whose push (mean fold weight x tf-idf, in SVM margin units) towards offensive
+        is at least MIN_PUSH: everyday words with a faint positive weight are not listed."""
         n = len(self.folds)
         terms = self._terms()
         pushes = []
         for i, v in x.items():
             w = sum(f["coef"][i] for f in self.folds) / n * v
-            if w > 0.0:
+            if w >= MIN_PUSH:
                 pushes.append((w, terms[i]))
         pushes.sort(key=lambda p: (-p[0], p[1]))
         return [{"word": t, "weight": round(w, 4)} for w, t in pushes[:top]]
