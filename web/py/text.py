@@ -1,8 +1,9 @@
 # text.html: offensive + sentiment as you type, semantic search, few-shot classes, smart reply.
+import json
 import time
 
 import js
-from pyodide.ffi import to_js
+from pyodide.ffi import create_proxy, to_js
 
 from frontml.learn import Classifier
 from frontml.tasks.text.reply import SmartReply
@@ -253,6 +254,57 @@ async def reply_once():
         f'<span class="chip">{js.String(r["text"]).replaceAll("<", "&lt;")}</span>'
         for r in result.replies)
     publish("reply", {**result.to_json(), "ms": ms})
+
+
+# ------------------------------------------------------------------ test/benchmark hooks
+async def api_score(text):
+    """JSON of the full result for `text` (tests compare it with CPython's)."""
+    result = await page.task.process(str(text))
+    out = result.to_json()
+    out["embedding"] = list(result.embedding) if result.embedding is not None else None
+    return json.dumps(out)
+
+
+async def api_index_bench(n, k=3):
+    """Time adding n unit vectors (random, seeded) to a fresh index and one top-k query."""
+    import math
+    import random
+    from array import array
+
+    rng = random.Random(0)
+    index = SearchIndex(page.task.embedder.backbone)
+    vecs = []
+    for _ in range(int(n)):
+        v = [rng.gauss(0, 1) for _ in range(384)]
+        norm = math.sqrt(sum(x * x for x in v))
+        vecs.append(array("f", [x / norm for x in v]))
+    t0 = time.perf_counter()
+    for i, v in enumerate(vecs):
+        index.add(f"doc {i}", v)
+    t1 = time.perf_counter()
+    index.search(vecs[0], int(k))
+    t2 = time.perf_counter()
+    blob = index.to_bytes()
+    t3 = time.perf_counter()
+    SearchIndex.from_bytes(blob)
+    t4 = time.perf_counter()
+    return json.dumps({"n": int(n), "add_ms": (t1 - t0) * 1e3, "query_ms": (t2 - t1) * 1e3,
+                       "save_ms": (t3 - t2) * 1e3, "load_ms": (t4 - t3) * 1e3,
+                       "bytes": len(blob)})
+
+
+async def api_embed_many(texts):
+    texts = list(texts.to_py()) if hasattr(texts, "to_py") else list(texts)
+    t0 = time.perf_counter()
+    await page.task.embedder.embed_many(texts)
+    return json.dumps({"n": len(texts), "ms": (time.perf_counter() - t0) * 1e3})
+
+
+if page.debug:
+    js.frontml.textApi = to_js({"score": create_proxy(api_score),
+                                "indexBench": create_proxy(api_index_bench),
+                                "embedMany": create_proxy(api_embed_many)},
+                               dict_converter=js.Object.fromEntries)
 
 
 # ------------------------------------------------------------------ start

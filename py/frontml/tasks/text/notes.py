@@ -9,8 +9,15 @@ from frontml.tasks.text.tokenizer import Encoding
 _WORD = re.compile(r"[^\W\d_]+")
 # Frequent English function words: a text of several words with none of them is likely not
 # English (the sentiment head and offensive model were trained on English only).
-_ENGLISH = frozenset(
-    ["the", "a", "an", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with", "from", "by", "about", "as", "is", "are", "was", "were", "be", "been", "am", "i", "you", "he", "she", "it", "we", "they", "me", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those", "not", "no", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "so", "just", "what", "who", "how", "why", "when", "where", "there", "here", "all", "very", "too", "up", "out", "get", "got", "like", "love", "hate", "good", "bad", "im", "dont", "its"])
+_ENGLISH = frozenset((
+    "the", "a", "an", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with",
+    "from", "by", "about", "as", "is", "are", "was", "were", "be", "been", "am", "i", "you",
+    "he", "she", "it", "we", "they", "me", "my", "your", "his", "her", "our", "their", "this",
+    "that", "these", "those", "not", "no", "do", "does", "did", "have", "has", "had", "will",
+    "would", "can", "could", "should", "so", "just", "what", "who", "how", "why", "when",
+    "where", "there", "here", "all", "very", "too", "up", "out", "get", "got", "like", "love",
+    "hate", "good", "bad", "im", "dont", "its",
+))
 
 
 def text_notes(text: str, enc: Encoding | None = None) -> list[dict]:

@@ -38,7 +38,8 @@ BANK: dict[str, tuple[str, list[str], list[str]]] = {
         "Let's get coffee sometime this week.", "Join us for dinner tonight?",
     ], ["Sounds great!", "I'd love to!", "Can't this time, maybe next week?"]),
     "thanks": ("ack", [
-        "Thanks for your help!", "Thank you so much for the gift.", "Thanks, that was really useful.",
+        "Thanks for your help!", "Thank you so much for the gift.",
+        "Thanks, that was really useful.",
         "I really appreciate it.", "Thank you for dinner last night.",
     ], ["You're welcome!", "Happy to help!", "Anytime!"]),
     "bad_news": ("sympathy", [
