@@ -27,13 +27,13 @@ export async function textSave(key, bytes) {
   }
 }
 
-// The saved bytes (Uint8Array), or null when nothing was saved under `key`.
+// The saved bytes (Uint8Array), or undefined (Python: None) when nothing was saved under `key`.
 export async function textLoad(key) {
   const db = await textDb();
   try {
     return await new Promise((resolve, reject) => {
       const req = db.transaction(TEXT_STORE, 'readonly').objectStore(TEXT_STORE).get(key);
-      req.onsuccess = () => resolve(req.result instanceof Uint8Array ? req.result : null);
+      req.onsuccess = () => resolve(req.result instanceof Uint8Array ? req.result : undefined);
       req.onerror = () => reject(new Error(`could not read ${key}: ${req.error?.message}`));
     });
   } finally {

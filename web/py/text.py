@@ -1,6 +1,7 @@
 # text.html: offensive + sentiment as you type, semantic search, few-shot classes, smart reply.
 import json
 import time
+from html import escape
 
 import js
 from pyodide.ffi import create_proxy, to_js
@@ -87,8 +88,7 @@ async def save_index():
 def show_docs():
     index = state["index"]
     el("doc-count").textContent = str(len(index))
-    items = "".join(f"<li>[{i}] {js.String(t).replaceAll('<', '&lt;')}</li>"
-                    for i, t in index.documents()[:200])
+    items = "".join(f"<li>[{i}] {escape(t)}</li>" for i, t in index.documents()[:200])
     el("doc-list").innerHTML = items
 
 
@@ -126,7 +126,7 @@ async def search(*_):
     hits = state["index"].search(vec, k)
     t2 = time.perf_counter()
     el("hits").innerHTML = "".join(
-        f"<li><b>{h.score:.3f}</b> [{h.id}] {js.String(h.text).replaceAll('<', '&lt;')}</li>"
+        f"<li><b>{h.score:.3f}</b> [{h.id}] {escape(h.text)}</li>"
         for h in hits)
     page.glue.updateHud(to_js({"query embed": (t1 - t0) * 1000.0, "search": (t2 - t1) * 1000.0},
                               dict_converter=js.Object.fromEntries))
@@ -251,7 +251,7 @@ async def reply_once():
     result = await state["replier"].suggest(message)
     ms = (time.perf_counter() - t0) * 1000.0
     el("replies").innerHTML = "".join(
-        f'<span class="chip">{js.String(r["text"]).replaceAll("<", "&lt;")}</span>'
+        f'<span class="chip">{escape(r["text"])}</span>'
         for r in result.replies)
     publish("reply", {**result.to_json(), "ms": ms})
 

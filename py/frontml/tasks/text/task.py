@@ -114,7 +114,7 @@ class TextAnalyzer(TaskBase):
         off = self.scorer.score(text, self.options.top_words)
         timer.add("offensive", (time.perf_counter() - t0) * 1000.0)
         sentiment, enc, vec = None, None, None
-        if self.embedder is not None and self.head is not None and text.strip():
+        if self.embedder is not None and self.head is not None:  # empty text too (noted)
             t0 = time.perf_counter()
             enc = self.embedder.encode(text)
             timer.add("tokenize", (time.perf_counter() - t0) * 1000.0)
