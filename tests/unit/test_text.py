@@ -220,3 +220,21 @@ def test_cli_bad_input_exits_2(capsys, tmp_path):
     assert "TEXT" in capsys.readouterr().err
     assert main(["search", "--docs", str(tmp_path / "missing.txt"), "--query", "x"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_sentiment_pipeline_matches_build_on_held_out_tweets():
+    """CPython's tokenizer + ONNX + head give the build's probabilities (the build embedded the
+    same tweets with the same files)."""
+    _need(*TEXT_ASSETS, "reference/sentiment_head.json")
+    from frontml.runtime import run_sync
+    from frontml.tasks.text import TextOptions, create_text_analyzer
+
+    ref = json.loads((REF / "sentiment_head.json").read_text())
+    task = run_sync(create_text_analyzer(TextOptions()))
+    try:
+        for text, proba in list(zip(ref["texts"], ref["proba"], strict=True))[:40]:
+            got = run_sync(task.process(text)).sentiment.scores
+            assert [got[k] for k in ("negative", "neutral", "positive")] == pytest.approx(
+                proba, abs=1e-5)
+    finally:
+        task.close()
