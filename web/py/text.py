@@ -36,7 +36,7 @@ def show_offensive(off):
     el("off-words").textContent = ", ".join(w["word"] for w in off.words)
 
 
-async def score_now():
+async def score_now(*_):
     """Offensive score at once; sentiment (one model run) for the latest text, never queued up."""
     text = el("text").value
     t0 = time.perf_counter()
