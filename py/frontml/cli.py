@@ -163,7 +163,8 @@ def run_task(args: argparse.Namespace, name: str, make_options: Callable[[str], 
 TASK_CLI_MODULES = ("frontml.tasks.pose.cli", "frontml.tasks.segmentation.cli",
                     "frontml.tasks.face.cli", "frontml.tasks.hands.cli",
                     "frontml.tasks.classification.cli", "frontml.tasks.detection.cli",
-                    "frontml.learn.cli", "frontml.data.cli")
+                    "frontml.learn.cli", "frontml.data.cli",
+                    "frontml.tasks.text.cli")
 
 
 def _load_task_clis() -> None:

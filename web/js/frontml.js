@@ -8,6 +8,7 @@
 //   page.js     state, progress, errors, HUD      segment.js segmentation effects
 //   signs.js    taught-sign storage (hands)       boxes.js   mirrored frame (detect)
 //   signs.js    taught-sign storage (hands)  learn.js   teachable classifier storage
+//   signs.js    taught-sign storage (hands)   text.js    text page storage (IndexedDB)
 
 export * from './ort.js';
 export * from './models.js';
@@ -20,3 +21,4 @@ export * from './segment.js';
 export * from './signs.js';
 export * from './boxes.js';
 export * from './learn.js';
+export * from './text.js';

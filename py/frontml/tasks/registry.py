@@ -84,3 +84,5 @@ register("classification", "frontml.tasks.classification", "create_image_classif
          "ClassifierOptions", "ImageNet-1k classes + embedding (EfficientNet-Lite0), smoothing")
 register("detection", "frontml.tasks.detection", "create_object_detector", "DetectorOptions",
          "objects (COCO-80 CenterNet or 23 Open Images classes), NMS, tracking ids and counts")
+register("text", "frontml.tasks.text", "create_text_analyzer", "TextOptions",
+         "offensive language, sentiment, embeddings, semantic search, few-shot text classes")

@@ -1,0 +1,28 @@
+"""The built-in document set of the search demo (written for frontml; CC0)."""
+
+DOCS = [
+    "The camera feed never leaves your device: all models run locally in the browser.",
+    "You can host the app as static files on any web server, no backend needed.",
+    "Models are cached after the first visit, so the page keeps working offline.",
+    "Pose estimation finds 33 body keypoints such as shoulders, elbows and knees.",
+    "Hand tracking detects up to four hands and recognises simple gestures.",
+    "Face mesh places 468 landmarks on the face for effects like virtual glasses.",
+    "Background blur separates the person from the background with a segmentation mask.",
+    "Semantic search ranks documents by meaning, not by matching keywords.",
+    "Sentence embeddings turn a sentence into a vector of 384 numbers.",
+    "The offensive-language filter scores every keystroke in a few microseconds.",
+    "Sentiment analysis labels a text as positive, neutral or negative.",
+    "Teach your own classes from a handful of examples, then export them to a file.",
+    "Python runs in the page with Pyodide, and onnxruntime-web executes the models.",
+    "The same Python package runs on a server with onnxruntime for batch jobs.",
+    "WebGPU can speed up large models on machines with a capable graphics card.",
+    "Our bakery opens at seven in the morning and sells fresh sourdough bread.",
+    "The museum is closed on Mondays; tickets are cheaper for students.",
+    "To reset your password, click 'forgot password' on the login page.",
+    "Refunds are processed within five business days after we receive the item.",
+    "The train to the airport leaves every fifteen minutes from platform two.",
+    "Drink plenty of water and rest if you have a mild fever.",
+    "Cats sleep for twelve to sixteen hours a day.",
+    "The recipe needs two eggs, a cup of flour and a pinch of salt.",
+    "Our support team answers emails within one working day.",
+]
