@@ -78,3 +78,5 @@ register("hands", "frontml.tasks.hands", "create_hand_landmarker", "HandsOptions
          "palm detection + 21 hand landmarks, gestures")
 register("segmentation", "frontml.tasks.segmentation", "create_person_segmenter",
          "SegmentationOptions", "person segmentation and background effects")
+register("speech", "frontml.tasks.speech", "create_speech_detector", "SpeechOptions",
+         "speech commands (yes/no/up/down/...) and personal words from the microphone or files")
