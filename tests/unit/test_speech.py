@@ -157,7 +157,9 @@ def test_streaming_mel_equals_whole_clip(detector):
     whole = sess.run(None, {"input": padded})[0][0, 0] / 10 + 2
     n = len(stream)
     assert n == 8 * (16000 // 1280)
-    assert np.max(np.abs(stream - whole[:n])) < 1.5e-5
+    # Frame 0 is almost all digital zeros (the start-up context): the model floors such quiet
+    # frames relative to the loudest frame of each call, so only it may differ.
+    assert np.max(np.abs(stream[1:] - whole[1:n])) < 1.5e-5
 
 
 def test_head_json_matches_numpy(detector):

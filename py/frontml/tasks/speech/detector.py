@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from frontml.errors import InputError, ModelError
 from frontml.models import Progress, entry, load_bytes, load_session
-from frontml.runtime import IN_BROWSER
 from frontml.tasks.core import FrameResult, TaskBase, TaskOptions
 from frontml.tasks.core.options import check_int, check_unit
 from frontml.tasks.speech.audio import RATE, Resampler
@@ -94,7 +93,8 @@ class SpeechDetector(TaskBase):
     async def create(cls, options: SpeechOptions | None = None,
                      progress: Progress | None = None) -> SpeechDetector:
         options = options or SpeechOptions()
-        threads = options.threads or (1 if IN_BROWSER else 0)
+        # One thread: a hop is a tiny graph, and thread hand-offs cost more than they save.
+        threads = options.threads or 1
         mel = await load_session("speech_melspectrogram", provider=options.provider,
                                  threads=threads, progress=progress)
         emb = await load_session("speech_embedding", provider=options.provider,
