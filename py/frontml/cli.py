@@ -183,7 +183,8 @@ def _pose_arguments(parser: argparse.ArgumentParser) -> None:
 
 # Other tasks register their subcommands with @command in their own `cli` module.
 TASK_CLI_MODULES = ("frontml.tasks.segmentation.cli", "frontml.tasks.face.cli",
-                    "frontml.tasks.hands.cli", "frontml.tasks.speech.cli")
+                    "frontml.tasks.hands.cli", "frontml.learn.cli", "frontml.data.cli",
+                    "frontml.tasks.speech.cli")
 
 
 def _load_task_clis() -> None:

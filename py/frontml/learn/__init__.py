@@ -8,7 +8,8 @@ page under Pyodide and in CPython).
 - `Backbone`: which model/output/recipe made the vectors; files from another backbone are
   refused (`BackboneMismatchError`).
 - `SoftmaxRegression`: the pure-Python trainer shared with `frontml.data`'s tabular training.
-- `temporal.WindowEmbedder`: a ~1 s window of landmarks -> one vector, for teaching actions.
+- `temporal.WindowEmbedder`: a ~1 s window of landmarks -> one vector, for teaching actions
+  (issue #20), with the same Classifier, evaluation, unknown rejection and file.
 """
 
 from frontml.learn.backbone import HAND_LANDMARKS, Backbone, model_backbone

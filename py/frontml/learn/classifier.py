@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -29,12 +30,13 @@ from pathlib import Path
 from frontml.learn.backbone import METRICS, Backbone
 from frontml.learn.errors import DimensionError, LearnError, NoExamplesError
 from frontml.learn.softmax import SoftmaxRegression
-from frontml.learn.vectors import ENCODINGS, as_floats, normalize, pack, unpack
+from frontml.learn.vectors import ENCODINGS, as_floats, normalize, pack, quantize_f16, unpack
 
 HEADS = ("knn", "prototype", "logistic")
 UNKNOWN = "unknown"
 BACKGROUND_LABELS = frozenset({"background", "_background"})
 AUTO = "auto"
+MAX_FIT_PER_CLASS = 100
 _PROBES = 64  # examples probed (leave-one-out) for the automatic threshold
 
 
@@ -137,6 +139,10 @@ class Classifier:
         if self.metric == "cosine":
             vec = normalize(vec)
         # store exactly what the file will hold, so a reloaded file predicts the same
+        if self.encoding == "float16":
+            return quantize_f16(vec)
+        if self.encoding == "float32":
+            return struct.unpack(f"<{len(vec)}f", struct.pack(f"<{len(vec)}f", *vec))
         data, scales = pack([vec], self.encoding)
         return unpack(data, self.encoding, 1, len(vec), scales)[0]
 
@@ -244,10 +250,14 @@ class Classifier:
 
     # ------------------------------------------------------------ distances
     def _dists(self, vec: Sequence[float], vectors: Sequence[tuple[float, ...]]) -> list[float]:
+        """Distances in the metric's units (cosine: 1 - cos)."""
         d = list(map(math.dist, repeat(vec), vectors))
         if self.metric == "cosine":  # unit vectors: 1 - cos = |a - b|^2 / 2
             d = [x * x * 0.5 for x in d]
         return d
+
+    def _to_metric(self, euclid: float) -> float:
+        return euclid * euclid * 0.5 if self.metric == "cosine" else euclid
 
     def prototypes(self) -> dict[str, tuple[float, ...]]:
         if self._protos is None:
@@ -284,11 +294,14 @@ class Classifier:
             for lab, w in zip(labs, weights, strict=False):
                 scores[lab] = w / total
         else:
-            dists = self._dists(vec, self._vectors)
+            # math.dist in C over tuples; only the k nearest are converted to the metric
+            dists = list(map(math.dist, repeat(vec), self._vectors))
             if skip is not None:
                 dists[skip] = math.inf
             n = len(dists)
             top = heapq.nsmallest(min(self.k, n), range(n), key=dists.__getitem__)
+            for i in top:
+                dists[i] = self._to_metric(dists[i])
             nearest = dists[top[0]]
             nearest_id = self._ids[top[0]]
             if self.head == "knn":
@@ -329,9 +342,18 @@ class Classifier:
         if not warm:
             self._model = SoftmaxRegression(len(self._vectors[0]), len(labs), l2=1e-3)
         assert self._model is not None
-        ys = [index[lab] for lab in self._labels]
-        self._model.fit(self._vectors, ys, epochs=epochs or (25 if warm else 120), lr=0.1,
-                        progress=progress)
+        # at most MAX_FIT_PER_CLASS examples per class (a fixed sample): the head stays a
+        # sub-second fit; k-NN/prototype heads use every example
+        rows = list(range(len(self._vectors)))
+        if len(rows) > MAX_FIT_PER_CLASS * len(labs):
+            by: dict[str, list[int]] = {}
+            for i, lab in enumerate(self._labels):
+                by.setdefault(lab, []).append(i)
+            rows = sorted(j for idx in by.values() for j in
+                          (idx if len(idx) <= MAX_FIT_PER_CLASS else
+                           random.Random(0).sample(idx, MAX_FIT_PER_CLASS)))
+        self._model.fit([self._vectors[i] for i in rows], [index[self._labels[i]] for i in rows],
+                        epochs=epochs or (25 if warm else 120), lr=0.1, progress=progress)
         self._model_labels = labs
         self._model_rev = self.revision
 
@@ -368,7 +390,8 @@ class Classifier:
         if len(loo) < 2:
             return None  # too few examples to judge what "far" means
         q = loo[min(len(loo) - 1, int(0.95 * len(loo)))]
-        return max(q * 1.5, 1e-3 if self.metric == "cosine" else 1e-6)
+        # cosine floor 0.05 (cos 0.95): very tight examples must not reject near-copies
+        return max(q * 1.5, 0.05 if self.metric == "cosine" else 1e-6)
 
     def calibrate(self, negatives: Iterable[Iterable[float]] = (),
                   target_recall: float = 0.95) -> float | None:
@@ -411,10 +434,12 @@ class Classifier:
         return out
 
     def evaluate(self, folds: int = 5, holdout: float | None = None, seed: int = 0,
-                 min_examples: int = 5) -> Evaluation:
+                 min_examples: int = 5, max_tests: int = 1000) -> Evaluation:
         """Stratified k-fold cross-validation (or one held-out fraction) on the examples.
 
-        The classifier itself is not changed. Hints name the classes that need examples."""
+        At most `max_tests` examples are tested (a stratified sample: with thousands of
+        examples k-NN evaluation is quadratic). The classifier itself is not changed. Hints
+        name the classes that need examples."""
         if not self._ids:
             raise NoExamplesError("nothing to evaluate: no examples")
         rng = random.Random(seed)
@@ -445,6 +470,13 @@ class Classifier:
                     assign[i] = (j + offset) % folds
                 offset += len(idx)
             rounds = list(range(folds))
+        tested_ids = set(range(len(self._ids)))
+        if len(self._ids) > max_tests:
+            tested_ids = set()
+            for idx in by_label.values():
+                share = max(1, round(len(idx) * max_tests / len(self._ids)))
+                tested_ids.update(random.Random(seed + 1).sample(idx, min(share, len(idx))))
+            method += f", {len(tested_ids)} of {len(self._ids)} examples tested"
         labels = self.labels
         columns = labels + [self.unknown_label]
         col = {lab: i for i, lab in enumerate(columns)}
@@ -454,7 +486,8 @@ class Classifier:
             test = []
             for i in range(len(self._ids)):
                 if assign[i] == r:
-                    test.append(i)
+                    if i in tested_ids:
+                        test.append(i)
                 else:
                     train._append(self._labels[i], self._vectors[i], None)
             if not test or not len(train):

@@ -44,7 +44,7 @@ class SoftmaxRegression:
         return max(range(len(lg)), key=lg.__getitem__)
 
     def fit(self, xs: Sequence[Sequence[float]], ys: Sequence[int], epochs: int = 100,
-            lr: float = 0.05, progress: Progress | None = None, tol: float = 1e-6) -> float:
+            lr: float = 0.05, progress: Progress | None = None, tol: float = 1e-5) -> float:
         """Full-batch Adam from the current weights (warm start); returns the final loss."""
         n, d, k = len(xs), self.n_features, self.n_classes
         if n == 0:
@@ -55,21 +55,18 @@ class SoftmaxRegression:
         mb, vb = [0.0] * k, [0.0] * k
         prev = math.inf
         loss = math.inf
+        cols = list(zip(*xs, strict=True))  # feature columns: gradients are column dots
+        onehot = [[1.0 if y == c else 0.0 for y in ys] for c in range(k)]
         for epoch in range(1, epochs + 1):
-            gw = [[0.0] * d for _ in range(k)]
-            gb = [0.0] * k
-            loss, correct = 0.0, 0
-            for x, y in zip(xs, ys, strict=True):
-                p = self.predict_proba(x)
-                loss -= math.log(max(p[y], 1e-300))
-                if max(range(k), key=p.__getitem__) == y:
-                    correct += 1
-                for c in range(k):
-                    g = p[c] - (1.0 if c == y else 0.0)
-                    if g != 0.0:
-                        row = gw[c]
-                        gw[c] = [r + g * xi for r, xi in zip(row, x, strict=False)]
-                        gb[c] += g
+            probs = [self.predict_proba(x) for x in xs]
+            loss = -sum(math.log(max(p[y], 1e-300)) for p, y in zip(probs, ys, strict=True))
+            correct = sum(1 for p, y in zip(probs, ys, strict=True)
+                          if max(range(k), key=p.__getitem__) == y)
+            gw, gb = [], []
+            for c in range(k):
+                resid = [p[c] - t for p, t in zip(probs, onehot[c], strict=True)]
+                gw.append([dot(col, resid) for col in cols])
+                gb.append(sum(resid))
             inv = 1.0 / n
             loss = loss * inv + 0.5 * self.l2 * sum(dot(w, w) for w in self.weights)
             self.history.append((loss, correct * inv))
