@@ -6,18 +6,17 @@ from array import array
 
 import js
 from pyodide.code import run_js
-from pyodide.ffi import JsException, create_proxy, to_js
+from pyodide.ffi import JsException, to_js
 
 from frontml.errors import FrontmlError
 from frontml.learn.errors import LearnError
 from frontml.models import entry
-from frontml.tasks.speech import AudioChunk, SpeechOptions, create_speech_detector
+from frontml.tasks.speech import AudioChunk
 from frontml.tasks.speech.audio import RATE, from_int16_bytes, resample, to_int16_bytes
 from frontml.timing import StageTimer
 from frontml.web.page import Page, query_param, to_plain_js
 
-page = await Page().init()  # noqa: F704 (PyScript runs this file with top-level await)
-await page.glue.showSource("./py/speech.py", js.document.getElementById("source"))  # noqa: F704
+page = await Page().init("./py/speech.py")  # noqa: F704 (PyScript runs it with top-level await)
 base = "new URL('./js/', document.baseURI).href"
 audio_js = await run_js(f"import({base} + 'audio.js')")  # noqa: F704
 ui = await run_js(f"import({base} + 'speech.js')")  # noqa: F704
@@ -27,22 +26,19 @@ el = {name: doc.getElementById(name) for name in (
     "word-name", "record", "train", "export", "import", "forget", "words-list", "mine-status",
     "card", "licence")}
 tap = audio_js.AudioTap.new()
-proxies = []  # event-handler proxies live as long as the page
 state = {"events": [], "file_events": None, "hops": 0, "busy": False, "file": None,
          "totals": {}, "count": 0}
 
 
-def options() -> SpeechOptions:
-    return SpeechOptions(threshold=float(el["threshold"].value or 0.7), provider=page.provider)
+def options() -> dict:
+    return {"threshold": float(el["threshold"].value or 0.7)}
 
 
-det = await page.replace_task(None, create_speech_detector, options())  # noqa: F704
+det = await page.create_task("speech", options())  # noqa: F704 (None if it failed: shown)
 
 
 def on(name: str, event: str, handler) -> None:
-    proxy = create_proxy(handler)
-    proxies.append(proxy)
-    el[name].addEventListener(event, proxy)
+    page.listen(el[name], event, handler)
 
 
 def status(message: str) -> None:
@@ -217,6 +213,8 @@ async def analyse(*_) -> None:
 
 
 def render_words() -> None:
+    """The taught words and their takes; buttons carry data attributes and one delegated
+    listener on the list handles them (no proxy per button)."""
     box = el["words-list"]
     box.innerHTML = ""
     flagged = set(det.personal.report.get("flagged", [])) if det.personal.trained else set()
@@ -230,12 +228,11 @@ def render_words() -> None:
             take = doc.createElement("span")
             take.className = "take bad" if ex.id in flagged else "take"
             take.textContent = f"take {ex.id}{' (unlike the others)' if ex.id in flagged else ''}"
-            for text, fn in (("▶", replay), ("✕", delete)):
+            for text, action in (("▶", "play"), ("✕", "delete")):
                 b = doc.createElement("button")
                 b.textContent = text
-                handler = create_proxy(lambda _e, i=ex.id, f=fn: f(i))
-                proxies.append(handler)
-                b.addEventListener("click", handler)
+                b.dataset.action = action
+                b.dataset.take = str(ex.id)
                 take.appendChild(b)
             row.appendChild(take)
         select = doc.createElement("select")
@@ -245,11 +242,22 @@ def render_words() -> None:
             opt.value, opt.textContent = value, text
             select.appendChild(opt)
         select.value = det.personal.action(label)
-        handler = create_proxy(lambda e, lab=label: set_action(lab, str(e.target.value)))
-        proxies.append(handler)
-        select.addEventListener("change", handler)
+        select.dataset.label = label
         row.appendChild(select)
         box.appendChild(row)
+
+
+def words_clicked(event) -> None:
+    action = event.target.getAttribute("data-action")
+    if action in ("play", "delete"):
+        take = int(event.target.getAttribute("data-take"))
+        replay(take) if action == "play" else delete(take)
+
+
+def words_changed(event) -> None:
+    label = event.target.getAttribute("data-label")
+    if label:
+        set_action(str(label), str(event.target.value))
 
 
 def set_action(label: str, action: str) -> None:
@@ -368,8 +376,10 @@ def forget(*_) -> None:
 
 
 def threshold_changed(*_) -> None:
+    from dataclasses import replace
+
     try:
-        det.options = options()
+        det.options = replace(det.options, **options())
     except ValueError as exc:
         page.error(str(exc))
 
@@ -385,6 +395,8 @@ if det is not None:
     on("import", "change", import_file)
     on("forget", "click", forget)
     on("threshold", "change", threshold_changed)
+    on("words-list", "click", words_clicked)
+    on("words-list", "change", words_changed)
     await show_licences()  # noqa: F704
     await restore()  # noqa: F704
     asyncio.ensure_future(stream_loop())
