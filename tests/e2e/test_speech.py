@@ -16,7 +16,7 @@ import pytest
 
 from frontml.runtime import run_sync
 from frontml.tasks.speech import create_speech_detector, write_wav
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import ms, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 WORDS = ["yes", "stop", "left"]
@@ -73,11 +73,11 @@ def test_fake_microphone_words_become_events(browser_type, browser_type_launch_a
     try:
         context, page, problems = _page(browser)
         page.goto(f"{server_url}/speech.html?mic=1")
-        wait_ready(page, timeout=120_000)
+        wait_ready(page, timeout=ms(120_000))
         page.wait_for_function(
             "window.frontml.results && window.frontml.results.source === 'mic'"
             " && new Set(window.frontml.results.events.map(e => e.word)).size >= 3",
-            timeout=120_000)
+            timeout=ms(120_000))
         res = page.evaluate("window.frontml.results")
         seen = [e["word"] for e in res["events"]]
         assert set(WORDS) <= set(seen), seen
@@ -98,14 +98,14 @@ def test_mic_denied_message_and_file_equals_cpython(browser_type, browser_type_l
     try:
         context, page, problems = _page(browser, permissions=[])
         page.goto(f"{server_url}/speech.html")
-        wait_ready(page, timeout=120_000)
+        wait_ready(page, timeout=ms(120_000))
         page.click("#mic")
-        page.wait_for_function("window.frontml.errors.length > 0", timeout=30_000)
+        page.wait_for_function("window.frontml.errors.length > 0", timeout=ms(30_000))
         message = page.locator("#error").inner_text()
         assert "Microphone unavailable" in message and "audio file" in message
         page.set_input_files("#file", str(words_wav))
         page.click("#analyse")
-        page.wait_for_function("window.frontml.results.file_events !== null", timeout=120_000)
+        page.wait_for_function("window.frontml.results.file_events !== null", timeout=ms(120_000))
         page_events = page.evaluate("window.frontml.results.file_events")
         context.close()
         assert not problems, problems
