@@ -82,7 +82,7 @@ def clip(word: np.ndarray, rng: np.random.Generator, snr: float | None) -> np.nd
 
 
 def detect(det, x: np.ndarray, timer: StageTimer | None = None):
-    return run_sync(det.detect(array("f", x), 16000, timer))
+    return run_sync(det.detect(array("f", x), 16000, timer, tail_s=0.4))  # clips end in 1 s quiet
 
 
 def base_words(det, quick: bool) -> dict:

@@ -240,9 +240,10 @@ class SpeechDetector(TaskBase):
         return t(first + lo) - 0.016, t(first + hi) + 0.016
 
     # ------------------------------------------------------------ whole files, takes
-    async def detect(self, samples, sample_rate: int, timer: StageTimer | None = None
-                     ) -> list[SpeechEvent]:
-        """Run the streaming detector over a whole signal from a fresh state."""
+    async def detect(self, samples, sample_rate: int, timer: StageTimer | None = None,
+                     tail_s: float = 1.0) -> list[SpeechEvent]:
+        """Run the streaming detector over a whole signal from a fresh state (then `tail_s`
+        of silence, so a word at the very end completes)."""
         if sample_rate <= 0:
             raise InputError(f"sample rate must be positive, got {sample_rate}")
         self.reset()
@@ -251,7 +252,7 @@ class SpeechDetector(TaskBase):
         for i in range(0, len(samples), step):
             r = await self.process(AudioChunk(samples[i: i + step], sample_rate), None, timer)
             events.extend(r.events)
-        events.extend((await self.flush(timer)).events)
+        events.extend((await self.flush(timer, tail_s)).events)
         return [e for e in events if e.start_s <= len(samples) / sample_rate + 0.1]
 
     async def take_vector(self, samples16k) -> tuple[list[float], dict]:
