@@ -21,6 +21,7 @@ from frontml.timing import StageTimer
 
 MODELS = ("speech_melspectrogram", "speech_embedding", "speech_commands")
 EMIT_AFTER_HOPS = 3   # a candidate is reported after its best of 3 hops (240 ms)
+MIN_HITS = 2          # hops above threshold a candidate needs (a one-hop blip is dropped)
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,8 @@ class SpeechDetector(TaskBase):
             return
         if self._cand is None:
             self._cand = {"word": found[0], "score": found[1], "personal": found[2],
-                          "first": hop}
+                          "first": hop, "hits": 0}
+        self._cand["hits"] += 1
         elif ((found[2] == self._cand["personal"] and found[1] > self._cand["score"])
               or (found[2] and not self._cand["personal"])):
             self._cand.update(word=found[0], score=found[1], personal=found[2])
@@ -201,7 +203,7 @@ class SpeechDetector(TaskBase):
 
     def _emit(self, result: SpeechResult) -> None:
         cand, self._cand = self._cand, None
-        if cand is None:
+        if cand is None or cand["hits"] < MIN_HITS:
             return
         start, end = self._extent()
         result.events.append(SpeechEvent(cand["word"], cand["score"], start, end,
