@@ -168,7 +168,7 @@ def test_head_json_matches_numpy(detector):
     assert np.max(np.abs(got - ref["probs"])) < 1e-5
 
 
-def speak(word: str, voice: str = "en-us", speed: int = 150, pitch: int = 50) -> np.ndarray:
+def speak(word: str, voice: str = "en-us+m3", speed: int = 150, pitch: int = 50) -> np.ndarray:
     need_espeak()
     return sd.espeak(word, voice, speed, pitch)
 

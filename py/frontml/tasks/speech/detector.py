@@ -88,6 +88,7 @@ class SpeechDetector(TaskBase):
         self._resampler: Resampler | None = None
         self._cand: dict | None = None
         self._quiet_until_hop = 0
+        self._fired: str | None = None  # last word reported: re-armed once its score drops
         self._silence_energy = 0.0
 
     @classmethod
@@ -122,6 +123,7 @@ class SpeechDetector(TaskBase):
         self._resampler = None
         self._cand = None
         self._quiet_until_hop = 0
+        self._fired = None
 
     def close(self) -> None:
         for s in (self.features.mel_session, self.features.emb_session):
@@ -186,18 +188,20 @@ class SpeechDetector(TaskBase):
                 result.personal_scores = sims
                 if lab is not None:
                     found = (lab, sim, True)  # a taught word wins over a base word
-        if hop < self._quiet_until_hop:
-            return
+        if self._fired is not None and (found is None or found[0] != self._fired):
+            self._fired = None  # the word left the window (or another took over): re-arm
+        if hop < self._quiet_until_hop or (found is not None and found[0] == self._fired):
+            return  # one utterance stays in the 2 s window for many hops: report it once
         if found is None:
             self._emit(result)
             return
         if self._cand is None:
             self._cand = {"word": found[0], "score": found[1], "personal": found[2],
                           "first": hop, "hits": 0}
-        self._cand["hits"] += 1
         elif ((found[2] == self._cand["personal"] and found[1] > self._cand["score"])
               or (found[2] and not self._cand["personal"])):
             self._cand.update(word=found[0], score=found[1], personal=found[2])
+        self._cand["hits"] += 1
         if hop - self._cand["first"] + 1 >= EMIT_AFTER_HOPS:
             self._emit(result)
 
@@ -210,6 +214,7 @@ class SpeechDetector(TaskBase):
                                          cand["personal"]))
         hops_quiet = int(self.options.suppression_ms / 1000 * RATE / HOP + 0.5)
         self._quiet_until_hop = self.features.hops + hops_quiet
+        self._fired = cand["word"]
 
     def _extent(self) -> tuple[float, float]:
         """Start and end (s) of the loud part of the last 2 s around its loudest frame."""
