@@ -180,10 +180,64 @@ def hop_cost(det) -> dict:
     return {"total": total, **{k: v / hops for k, v in timer.ms.items()}}
 
 
+def page_cost(seconds: float = 20.0) -> dict:
+    """The page on Chromium's fake microphone (espeak words in a loop): per-hop stage times from
+    the HUD, then 3 takes of a word recorded and trained in the page (training ms)."""
+    import tempfile
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    import serve
+    from frontml.tasks.speech import write_wav
+
+    parts = [np.zeros(8000, np.float32)]
+    for w in ("yes", "stop", "left", "banana"):
+        x = sd.espeak(w, "en-us+m3", 150, 50)
+        parts += [0.3 * x / np.abs(x).max(), np.zeros(16000, np.float32)]
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "words.wav"
+        wav.write_bytes(write_wav(array("f", np.concatenate(parts)), 16000))
+        serve.repack_python()
+        server = serve.make_server("127.0.0.1", 0, web=serve.WEB)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={wav}"])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/speech.html?mic=1")
+            page.wait_for_function("window.frontml && window.frontml.ready", timeout=300_000)
+            page.wait_for_timeout(int(seconds * 1000))
+            totals = page.evaluate("window.frontml.totals")
+            count = page.evaluate("window.frontml.count")
+            page.fill("#word-name", "banana")
+            for _ in range(3):
+                page.click("#record")
+                page.wait_for_timeout(2500)
+            page.click("#train")
+            page.wait_for_function("window.frontml.trainMs !== undefined", timeout=60_000)
+            train_ms = page.evaluate("window.frontml.trainMs")
+            browser.close()
+        server.shutdown()
+    stats = {k: v / count for k, v in totals.items() if k in
+             ("per hop", "mel", "embed", "head", "personal", "resample")}
+    return {**stats, "train_ms": train_ms}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="3 voices, fewer other words")
+    ap.add_argument("--page", action="store_true", help="only the page's cost per hop and "
+                    "training time (Chromium, fake microphone)")
     args = ap.parse_args(argv)
+    if args.page:
+        sys.path.insert(0, str(ROOT))
+        c = page_cost()
+        print("page (onnxruntime-web wasm, 1 thread, Pyodide), per 80 ms hop: " + ", ".join(
+            f"{k} {v:.2f} ms" for k, v in c.items() if k != "train_ms"))
+        print(f"page: personal word trained in {c['train_ms']:.0f} ms (3 takes)")
+        return 0
     det = run_sync(create_speech_detector())
     print("# speech commands: head trained on espeak-ng only; flite/festival are unseen voices")
     print(f"voices: {', '.join(f'{e}:{v}' for e, v in voices(args.quick))}")
