@@ -79,7 +79,7 @@ def resample(x: np.ndarray, src: int, dst: int = RATE) -> np.ndarray:
         return x.astype(np.float32)
     from_py = _kernel_params(src, dst)
     half, cutoff = from_py
-    n_out = -(-len(x) * dst // src)  # ceil, as the streaming resampler
+    n_out = int(len(x) * dst // src)
     t = np.arange(n_out) * (src / dst)
     base = np.floor(t).astype(np.int64)
     taps = np.arange(-half + 1, half + 1)

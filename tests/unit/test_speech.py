@@ -105,8 +105,8 @@ def test_resampler_matches_numpy_and_streams(src):
     x = (rng.standard_normal(src // 5) * 0.2).astype(np.float32)
     whole = np.asarray(audio.resample(array("f", x), src))
     want = sd.resample(x, src)
-    assert len(whole) == len(want) == -(-len(x) * 16000 // src)
-    assert np.max(np.abs(whole - want)) < 2e-5
+    assert len(whole) == -(-len(x) * 16000 // src) and len(want) == len(x) * 16000 // src
+    assert np.max(np.abs(whole[: len(want)] - want)) < 2e-5
     r = audio.Resampler(src)
     parts = array("f")
     for i in range(0, len(x), 777):
