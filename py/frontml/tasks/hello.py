@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontml.image import Frame
-from frontml.models import load_session
+from frontml.models import Progress, load_session
 from frontml.runtime import Session, Tensor
+from frontml.tasks.core.options import TaskOptions
 from frontml.timing import StageTimer
 
 MODEL_ID = "selfie_segmentation"
@@ -28,6 +29,11 @@ class MaskStats:
     def summary(self) -> dict:
         return {"width": self.width, "height": self.height, "mean": self.mean,
                 "max": self.max, "min": self.min}
+
+
+@dataclass(frozen=True)
+class HelloOptions(TaskOptions):
+    """The hello task has only the shared options (provider, threads)."""
 
 
 class HelloSegmenter:
@@ -60,3 +66,11 @@ class HelloSegmenter:
 
     def close(self) -> None:
         self.session.close()
+
+
+async def create_hello_segmenter(options: HelloOptions | None = None, *,
+                                 progress: Progress | None = None) -> HelloSegmenter:
+    """The registry's factory for "hello"."""
+    options = options or HelloOptions()
+    return HelloSegmenter(await load_session(MODEL_ID, provider=options.provider,
+                                             threads=options.threads or 0, progress=progress))

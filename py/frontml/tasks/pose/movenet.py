@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from frontml.calculators.filters import KeypointsOneEuroFilter, LowPassFilter, OneEuroFilterOptions
 from frontml.calculators.movenet_tracker import (
     BoundingBox,
     BoundingBoxTracker,
@@ -82,21 +83,10 @@ DIMENSION_DIVISOR = 32
 DEFAULT_MIN_KEYPOINT_SCORE = 0.3
 
 
-@dataclass(frozen=True)
-class OneEuroConfig:
-    """tfjs-models OneEuroFilterConfig; defaults are movenet/constants.ts KEYPOINT_FILTER_CONFIG."""
-
-    frequency: float = 30.0
-    min_cutoff: float = 2.5
-    beta: float = 300.0
-    derivate_cutoff: float = 2.5
-    threshold_cutoff: float | None = 0.5
-    threshold_beta: float = 5.0
-    disable_value_scaling: bool = True
-    min_allowed_object_scale: float = 1e-6
-
-
-KEYPOINT_FILTER_CONFIG = OneEuroConfig()
+# movenet/constants.ts KEYPOINT_FILTER_CONFIG (tfjs One-Euro: asinh threshold, no value scaling).
+KEYPOINT_FILTER_CONFIG = OneEuroFilterOptions(
+    frequency=30.0, min_cutoff=2.5, beta=300.0, derivate_cutoff=2.5, threshold_cutoff=0.5,
+    threshold_beta=5.0, disable_value_scaling=True)
 
 _TRACKER_TYPES = ("bounding_box", "keypoint")
 
@@ -226,100 +216,6 @@ class MultiPoseResult:
                 "people": len(self.poses),
                 "ids": [p.id for p in self.poses],
                 "scores": [round(p.score, 3) for p in self.poses]}
-
-
-# ---------------------------------------------------------------------------------------------
-# Filters: shared/filters/low_pass_filter.ts, one_euro_filter.ts, keypoints_one_euro_filter.ts.
-# (tfjs' One-Euro differs from MediaPipe's C++ one in frontml.calculators.filters: it has the
-# asinh threshold non-linearity and optional value scaling.)
-
-
-class _LowPassFilter:
-    def __init__(self, alpha: float) -> None:
-        self.alpha = alpha
-        self.initialized = False
-        self.raw_value = 0.0
-        self.stored_value = 0.0
-
-    def apply(self, value: float, threshold: float | None = None) -> float:
-        if self.initialized:
-            if threshold is None:
-                result = self.stored_value + self.alpha * (value - self.stored_value)
-            else:
-                result = self.stored_value + self.alpha * threshold * math.asinh(
-                    (value - self.stored_value) / threshold)
-        else:
-            result = value
-            self.initialized = True
-        self.raw_value = value
-        self.stored_value = result
-        return result
-
-    def apply_with_alpha(self, value: float, alpha: float, threshold: float | None = None):
-        self.alpha = alpha
-        return self.apply(value, threshold)
-
-    def reset(self) -> None:
-        self.initialized = False
-
-
-class _OneEuroFilter:
-    def __init__(self, config: OneEuroConfig) -> None:
-        self.frequency = config.frequency
-        self.min_cutoff = config.min_cutoff
-        self.beta = config.beta
-        self.threshold_cutoff = config.threshold_cutoff
-        self.threshold_beta = config.threshold_beta
-        self.derivate_cutoff = config.derivate_cutoff
-        self.x = _LowPassFilter(self._alpha(self.min_cutoff))
-        self.dx = _LowPassFilter(self._alpha(self.derivate_cutoff))
-        self.last_timestamp = 0
-
-    def apply(self, value: float, timestamp_us: float, value_scale: float) -> float:
-        ts = math.trunc(timestamp_us)
-        if self.last_timestamp >= ts:
-            return value  # out of order or repeated: nothing sensible to do
-        if self.last_timestamp != 0 and ts != 0:
-            self.frequency = 1.0 / ((ts - self.last_timestamp) * 1e-6)
-        self.last_timestamp = ts
-        d_value = ((value - self.x.raw_value) * value_scale * self.frequency
-                   if self.x.initialized else 0.0)
-        ed_value = self.dx.apply_with_alpha(d_value, self._alpha(self.derivate_cutoff))
-        cutoff = self.min_cutoff + self.beta * abs(ed_value)
-        threshold = (self.threshold_cutoff + self.threshold_beta * abs(ed_value)
-                     if self.threshold_cutoff is not None else None)
-        return self.x.apply_with_alpha(value, self._alpha(cutoff), threshold)
-
-    def _alpha(self, cutoff: float) -> float:
-        return 1.0 / (1.0 + (self.frequency / (2 * math.pi * cutoff)))
-
-
-class KeypointsOneEuroFilter:
-    """Smooths every keypoint's x and y over time (scores pass through)."""
-
-    def __init__(self, config: OneEuroConfig = KEYPOINT_FILTER_CONFIG) -> None:
-        self.config = config
-        self.x_filters: list[_OneEuroFilter] | None = None
-        self.y_filters: list[_OneEuroFilter] | None = None
-
-    def apply(self, keypoints: list[Keypoint], timestamp_us: float,
-              object_scale: float = 1.0) -> list[Keypoint]:
-        if self.x_filters is None or len(self.x_filters) != len(keypoints):
-            self.x_filters = [_OneEuroFilter(self.config) for _ in keypoints]
-            self.y_filters = [_OneEuroFilter(self.config) for _ in keypoints]
-        value_scale = 1.0
-        if not self.config.disable_value_scaling:
-            if object_scale < self.config.min_allowed_object_scale:
-                return list(keypoints)
-            value_scale = 1.0 / object_scale
-        return [
-            Keypoint(self.x_filters[i].apply(k.x, timestamp_us, value_scale),
-                     self.y_filters[i].apply(k.y, timestamp_us, value_scale), k.score)
-            for i, k in enumerate(keypoints)
-        ]
-
-    def reset(self) -> None:
-        self.x_filters = self.y_filters = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,8 +359,8 @@ class MoveNet:
         _, self.in_h, self.in_w, _ = session.inputs[self.input_name].shape
         self.tracker: Tracker | None = None
         self.keypoint_filters: dict[int, KeypointsOneEuroFilter] = {}
-        self.single_filter = KeypointsOneEuroFilter()
-        self.crop_filters = [_LowPassFilter(CROP_FILTER_ALPHA) for _ in range(4)]
+        self.single_filter = KeypointsOneEuroFilter(KEYPOINT_FILTER_CONFIG)
+        self.crop_filters = [LowPassFilter(CROP_FILTER_ALPHA) for _ in range(4)]
         self.crop_region: BoundingBox | None = None
         self.last_input: Tensor | None = None
         self.reset()
@@ -551,7 +447,8 @@ class MoveNet:
                     for pose in poses:
                         filt = self.keypoint_filters.get(pose.id)
                         if filt is None:
-                            filt = self.keypoint_filters[pose.id] = KeypointsOneEuroFilter()
+                            filt = KeypointsOneEuroFilter(KEYPOINT_FILTER_CONFIG)
+                            self.keypoint_filters[pose.id] = filt
                         pose.keypoints = filt.apply(pose.keypoints, timestamp_us, 1.0)
                     live = self.tracker.get_track_ids()
                     for track_id in [t for t in self.keypoint_filters if t not in live]:

@@ -13,7 +13,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from frontml.calculators.types import Landmark, NormalizedRect
-from frontml.image import Affine, invert
+from frontml.image import Affine, invert_affine
 from frontml.runtime.tensor import Tensor
 
 LANDMARK_NAMES = (
@@ -43,11 +43,11 @@ class Pose:
     world_landmarks: 33 `Landmark`s in metres (visibility/presence copied from `landmarks`).
     roi: the rotated crop the landmark model saw (normalised to the image, rotation radians).
     mask: person-segmentation LOGITS in ROI space, Tensor float32 [1, 256, 256, 1] (only with
-        `output_mask`); pixel (u, v) of the mask lies at `apply(mask_affine, u + .5, v + .5)`
+        `output_mask`); pixel (u, v) of the mask lies at `apply_affine(mask_affine, u + .5, v + .5)`
         in image pixels. `mask_probability()` gives probabilities, `mask_to_image()` (CPython)
         an image-aligned [H, W] probability array.
     mask_affine: mask px -> image px affine (frontml.image convention); to warp the mask into
-        the image use `invert(mask_affine)` as the output->source matrix.
+        the image use `invert_affine(mask_affine)` as the output->source matrix.
     """
 
     score: float
@@ -97,7 +97,8 @@ class Pose:
         logits = np.frombuffer(self.mask.data, dtype=np.float32).reshape(mh, mw)
         prob = (1.0 / (1.0 + np.exp(-np.clip(logits, -80.0, 80.0)))).astype(np.float32)
         img = Image.fromarray(prob, mode="F").transform(
-            (image_width, image_height), Image.Transform.AFFINE, data=invert(self.mask_affine),
+            (image_width, image_height), Image.Transform.AFFINE,
+            data=invert_affine(self.mask_affine),
             resample=Image.Resampling.BILINEAR, fillcolor=0.0,
         )
         return np.asarray(img, dtype=np.float32)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from frontml.image import Affine, Frame, scale_matrix
+from frontml.image import Affine, Frame, scale_matrix, warp_like_opencv
 from frontml.models import Progress, load_session
 from frontml.runtime import Session, Tensor
 from frontml.tasks.pose import Pose, PoseOptions
-from frontml.tasks.pose.blazepose import BlazePose, warp
+from frontml.tasks.pose.blazepose import BlazePose
 from frontml.tasks.segmentation.options import SegmentationOptions, pick_model
 from frontml.tasks.segmentation.parts import body_part_segments
 from frontml.timing import StageTimer
@@ -103,7 +103,7 @@ class SegmentationResult:
 
     mask: Tensor float32 [1, h, w, 1]: probabilities, or logits when `logits` (model "pose").
     mask_affine: mask px -> image px (frontml.image convention: mask pixel (u, v) covers
-        apply(mask_affine, u + .5, v + .5)); outside the mask's footprint is background.
+        apply_affine(mask_affine, u + .5, v + .5)); outside the mask's footprint is background.
     coverage: fraction of the image above `threshold`; mean / max: mask probability stats.
     pose: the BlazePose result used (model "pose" or body_parts), else None.
     segments: body-part skeleton segments (x0, y0, x1, y1, part) in image px, or empty.
@@ -238,7 +238,8 @@ class PersonSegmenter:
             _, in_h, in_w, _ = session.inputs["image"].shape
             with timer.stage("pre"):
                 # ImageToTensorCalculator: the whole frame stretched, OpenCV sampling, zero border
-                image = warp(frame, scale_matrix(width, height, in_w, in_h), in_w, in_h, "zero")
+                image = warp_like_opencv(frame, scale_matrix(width, height, in_w, in_h), in_w,
+                                         in_h, "zero")
             with timer.stage("infer"):
                 mask = (await session.run({"image": image}))["mask"]
             self.last_input = image
