@@ -4,7 +4,7 @@
 //    (Pyodide, onnxruntime-web, Three.js) right after, and every same-origin GET is answered
 //    network-first with the cache as fallback, so edits on the host show at once and every page
 //    works offline after the first visit. Models are cached by sha256 in the page itself
-//    (fetchModel in js/frontml.js, cache "frontml-models-v1"), so they are not stored twice.
+//    (fetchModel in js/models.js, cache "frontml-models-v1"), so they are not stored twice.
 // 2. Cross-origin isolation on hosts that cannot send COOP/COEP (GitHub Pages and the like):
 //    responses passing through here get COOP/COEP/CORP added, which is what onnxruntime-web
 //    needs for threads (the approach of coi-serviceworker, written here for frontml).
