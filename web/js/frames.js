@@ -49,6 +49,7 @@ function watchCamera(video, stream, width, height, facingMode) {
       button.textContent = 'Reopen camera';
       button.addEventListener('click', async () => {
         try {
+          stopCamera(video);
           await openCamera(video, width, height, facingMode);
           el.replaceChildren();
           el.hidden = true;
