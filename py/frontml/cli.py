@@ -6,7 +6,9 @@ Subcommands live in `COMMANDS`; add one with the `command` decorator:
     def _segment_args(parser): ...            # add the subcommand's arguments
     # ...and set `run` via `parser.set_defaults(run=...)`; run(args) returns the exit code.
 
-Exit codes: 0 ok, 1 the pipeline failed (e.g. models not built), 2 bad input or usage.
+Exit codes: 0 ok, 1 the pipeline failed (e.g. models not built), 2 bad input or usage; either
+way one line on stderr and no traceback unless `--debug` is on the command line. Outputs
+(`--out`, `--*-out`) are checked before anything runs: never an input, never each other.
 """
 
 from __future__ import annotations
@@ -55,7 +57,13 @@ def open_input(path_arg: str) -> tuple[str, object]:
     from frontml.video import VIDEO_SUFFIXES, Y4M_MAGIC, read_video
 
     path = Path(path_arg)
-    if not path.exists():
+    try:
+        if "\0" in path_arg:
+            raise ValueError("it contains a NUL byte")
+        exists = path.exists()
+    except (ValueError, OSError) as exc:  # NUL in the name, a name too long
+        raise InputError(f"{path_arg!r} is not a usable file name ({exc})") from None
+    if not exists:
         raise InputError(f"{path}: no such file")
     if not path.is_file():
         raise InputError(f"{path}: not a file")
@@ -71,7 +79,9 @@ def open_input(path_arg: str) -> tuple[str, object]:
         return "video", read_video(path)
     try:
         return "image", load_image(path)
-    except InputError:
+    except InputError as exc:
+        if suffix in IMAGE_SUFFIXES or "not an image" not in str(exc):
+            raise  # e.g. too large, truncated: the specific reason is the useful one
         raise InputError(f"{path} is not an image or a video frontml can read "
                          f"(images: {', '.join(sorted(IMAGE_SUFFIXES))}; video: .y4m, or "
                          f"other formats with ffmpeg installed)") from None
@@ -192,19 +202,103 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _paths(value) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+INPUT_ARGS = ("input", "inputs", "background")  # argument names that name files we read
+
+
+def inputs_of(args: argparse.Namespace) -> list[Path]:
+    return [Path(p) for name in INPUT_ARGS for p in _paths(getattr(args, name, None))]
+
+
+def check_output(path: str | Path, inputs: list[Path], others: list[Path] = ()) -> Path:
+    """An output path that cannot destroy an input (or another output), in a folder that
+    exists; InputError naming both otherwise. Task CLIs call it for outputs they derive."""
+    out = Path(path)
+    for src in inputs:
+        if _same_file(out, src):
+            raise InputError(f"output {out} is the input {src}: frontml never overwrites an "
+                             f"input; choose another output name")
+    for other in others:
+        if _same_file(out, other):
+            raise InputError(f"two outputs are the same file ({out}); give each its own name")
+    if out.is_dir():
+        raise InputError(f"output {out} is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise InputError(f"cannot write {out}: folder {out.parent} does not exist")
+    return out
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every `--out`/`--*-out` argument against every input and each other."""
+    inputs = inputs_of(args)
+    seen: list[Path] = []
+    for name, value in sorted(vars(args).items()):
+        if name == "out" or name.endswith("_out"):
+            for p in _paths(value):
+                seen.append(check_output(p, inputs, seen))
+
+
+def _split_debug(argv: list[str]) -> tuple[list[str], bool]:
+    """`--debug` anywhere on the line (before `--`) shows tracebacks; it is not a task option."""
+    if "--" in argv:
+        cut = argv.index("--")
+        head, tail = argv[:cut], argv[cut:]
+    else:
+        head, tail = argv, []
+    return [a for a in head if a != "--debug"] + tail, "--debug" in head
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv, debug = _split_debug(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
+    parser.epilog = "--debug (anywhere): show a traceback when something fails"
     args = parser.parse_args(argv)  # usage errors exit 2 with argparse's message
     prog = f"frontml {args.command}"
+    hint = "" if debug else " (run with --debug for the traceback)"
     try:
+        check_outputs(args)
         return args.run(args)
     except InputError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        _fail(prog, str(exc), debug)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:  # options validate themselves with ValueError naming the field
+        _fail(prog, f"bad option: {exc}", debug)
         return EXIT_BAD_INPUT
     except FrontmlError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        _fail(prog, str(exc), debug)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `| head`
         return EXIT_OK
+    except MemoryError:
+        _fail(prog, "out of memory (is the input very large?)" + hint, debug)
+        return EXIT_FAILED
+    except OSError as exc:  # writing an output, a full disk...
+        where = f" {exc.filename}" if exc.filename else ""
+        _fail(prog, f"cannot access{where}: {exc.strerror or exc}" + hint, debug)
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: still one line unless --debug
+        _fail(prog, f"internal error: {type(exc).__name__}: {exc}" + hint, debug)
+        return EXIT_FAILED
+
+
+def _fail(prog: str, message: str, debug: bool) -> None:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    # one line: newlines inside a message (e.g. from a decoder) would split it
+    print(f"{prog}: error: {' '.join(message.split())}", file=sys.stderr)

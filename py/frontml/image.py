@@ -133,25 +133,111 @@ class ArrayFrame(Frame):
         return Tensor.from_buffer("uint8", (1, self.height, self.width, 4), self.array.reshape(-1))
 
 
-def load_image(source: str | Path | bytes, timestamp_ms: float = 0.0) -> ArrayFrame:
-    """Decode an image file (or its bytes) into a frame, with a clear error if it is not one."""
-    import io
+MAX_PIXELS = 100_000_000  # 100 MP: a 400 MB RGBA frame; beyond it we refuse, naming the size
 
-    import numpy as np
-    from PIL import Image, ImageOps, UnidentifiedImageError
+
+def load_image(source: str | Path | bytes, timestamp_ms: float = 0.0,
+               max_pixels: int = MAX_PIXELS) -> ArrayFrame:
+    """Decode an image file (or its bytes) into an RGBA frame, with a clear error if it is not one.
+
+    Every mode Pillow reads becomes 8-bit RGBA the way a browser would show it: EXIF orientation
+    applied, 16-bit and float grey scaled (not clipped to white), palette and grey expanded,
+    CMYK through its embedded ICC profile when there is one, and fully transparent pixels black
+    (what a canvas gives the page). Images over `max_pixels` are refused with their size.
+    """
+    import io
+    import warnings
+
+    from PIL import Image
 
     name = "<bytes>" if isinstance(source, bytes) else str(source)
     try:
         fp = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"cannot open image {name}: {exc.strerror}") from exc
-    with fp:
+    with fp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             img = Image.open(fp)
-            img = ImageOps.exif_transpose(img).convert("RGBA")
-        except (UnidentifiedImageError, OSError) as exc:
+        except Image.DecompressionBombError as exc:
+            raise InputError(f"{name}: the image is too large ({exc}); frontml reads images up "
+                             f"to {max_pixels / 1e6:.0f} megapixels: downscale it first") from None
+        except Exception as exc:  # Pillow plugins raise OSError, SyntaxError, ValueError...
             raise InputError(f"{name} is not an image frontml can read ({exc})") from exc
-    return ArrayFrame(np.asarray(img), timestamp_ms)
+        w, h = img.size
+        if w * h > max_pixels:
+            raise InputError(f"{name}: the image is {w}x{h} ({w * h / 1e6:.0f} megapixels); "
+                             f"frontml reads images up to {max_pixels / 1e6:.0f} megapixels: "
+                             f"downscale it first")
+        if w < 1 or h < 1:
+            raise InputError(f"{name}: the image is empty ({w}x{h})")
+        try:
+            img.load()
+            rgba = _to_rgba(_oriented(img))
+        except MemoryError:
+            raise InputError(f"{name}: not enough memory to decode a {w}x{h} image") from None
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(f"{name} is not an image frontml can read ({exc})") from exc
+    return ArrayFrame(rgba, timestamp_ms)
+
+
+def _oriented(img):
+    """Apply the EXIF orientation; a broken EXIF block leaves the pixels as stored."""
+    from PIL import ImageOps
+
+    try:
+        return ImageOps.exif_transpose(img)
+    except Exception:  # noqa: BLE001 - bad EXIF must not cost the picture
+        return img
+
+
+def _to_rgba(img):
+    """Any Pillow mode -> uint8 RGBA array, scaling deep greys instead of clipping them."""
+    import numpy as np
+    from PIL import Image
+
+    mode = img.mode
+    if mode.startswith("I") or mode == "F":
+        grey = np.asarray(img).astype(np.float64)
+        if mode.startswith("I;16"):
+            grey = grey / 257.0  # 16-bit -> 8-bit (65535 -> 255)
+        elif mode == "F":
+            top = float(grey.max()) if grey.size else 0.0
+            grey = grey * 255.0 if top <= 1.0 else grey
+        else:  # 32-bit int: PNG 16-bit grey on older Pillow, or TIFF; scale by its range
+            top = float(grey.max()) if grey.size else 0.0
+            if top > 255.0:
+                grey = grey / (257.0 if top <= 65535.0 else top / 255.0)
+        img = Image.fromarray(np.clip(np.rint(grey), 0, 255).astype(np.uint8), "L")
+    elif mode == "CMYK":
+        img = _cmyk_to_rgb(img)
+    elif mode in ("La", "RGBa"):  # premultiplied alpha
+        img = img.convert("RGBA") if mode == "RGBa" else img.convert("LA")
+    try:
+        arr = np.array(img.convert("RGBA"))
+    except ValueError as exc:
+        raise InputError(f"image colour mode {mode} is not supported ({exc})") from exc
+    arr[arr[..., 3] == 0, :3] = 0
+    return arr
+
+
+def _cmyk_to_rgb(img):
+    """CMYK through its ICC profile when it has one (naive inversion looks washed out)."""
+    icc = img.info.get("icc_profile")
+    if icc:
+        try:
+            import io
+
+            from PIL import ImageCms
+
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(img, src, ImageCms.createProfile("sRGB"),
+                                             outputMode="RGB")
+        except Exception:  # noqa: BLE001 - a broken profile falls back to Pillow's formula
+            pass
+    return img.convert("RGB")
 
 
 __all__ = ["BORDERS", "OPENCV_PIXEL_CENTRES", "Affine", "ArrayFrame", "Frame", "apply_affine",

@@ -20,6 +20,52 @@ Progress = Callable[[str, int, int], None]  # (model id, bytes loaded, bytes tot
 
 _manifest: dict[str, dict] | None = None
 BUILD_HINT = "build them with `./dev build` (runs models/build.py)"
+REBUILD = "rebuild it with `./dev build` (runs models/build.py)"
+ENTRY_KEYS = {"id": str, "file": str, "sha256": str}
+
+
+def parse_manifest(data: object, where: str) -> dict[str, dict]:
+    """Model id -> entry, checked: a ModelError names the file, what is wrong and the fix."""
+    def bad(what: str) -> ModelError:
+        return ModelError(f"{where}: {what}; {REBUILD}")
+
+    entries = data.get("models") if isinstance(data, dict) else data
+    if isinstance(data, dict) and "models" not in data:
+        raise bad("no \"models\" list")
+    if not isinstance(entries, list):
+        raise bad(f"\"models\" must be a list, got {type(entries).__name__}")
+    out: dict[str, dict] = {}
+    for i, item in enumerate(entries):
+        if not isinstance(item, dict):
+            raise bad(f"models[{i}] must be an object, got {type(item).__name__}")
+        for key, kind in ENTRY_KEYS.items():
+            if not isinstance(item.get(key), kind) or not item[key]:
+                label = repr(item["id"]) if isinstance(item.get("id"), str) else f"[{i}]"
+                raise bad(f"model {label} lacks {key!r}" if key not in item
+                          else f"model {label} has a bad {key!r} ({item[key]!r})")
+        file = item["file"].replace("\\", "/")
+        if file.startswith("/") or ".." in file.split("/"):
+            raise bad(f"model {item['id']!r} file {item['file']!r} leaves the models folder")
+        out[item["id"]] = item
+    return out
+
+
+def read_manifest_file(path: Path) -> dict[str, dict]:
+    """The manifest at `path`, with an error for each way the file can be broken."""
+    if not path.exists():
+        raise ModelError(f"no model manifest at {path}; {BUILD_HINT}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: cannot be read ({exc}); {REBUILD}") from exc
+    if not text.strip():
+        raise ModelError(f"{path}: the file is empty; {REBUILD}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}); {REBUILD}") from exc
+    return parse_manifest(data, str(path))
 
 
 def models_dir() -> Path:
@@ -42,13 +88,9 @@ async def manifest() -> dict[str, dict]:
             except Exception as exc:
                 raise ModelError(f"models/manifest.json could not be loaded ({exc}); "
                                  f"{BUILD_HINT}") from exc
+            _manifest = parse_manifest(data, "models/manifest.json")
         else:
-            path = models_dir() / "manifest.json"
-            if not path.exists():
-                raise ModelError(f"no model manifest at {path}; {BUILD_HINT}")
-            data = json.loads(path.read_text())
-        entries = data["models"] if isinstance(data, dict) else data
-        _manifest = {entry["id"]: entry for entry in entries}
+            _manifest = read_manifest_file(models_dir() / "manifest.json")
     return _manifest
 
 
@@ -76,18 +118,22 @@ async def load_bytes(model_id: str, progress: Progress | None = None):
                                       info.get("bytes", 0), callback)
         except JsException as exc:
             if getattr(exc.js_error, "name", "") == "ModelIntegrityError":
-                raise ModelIntegrityError(model_id, info["sha256"],
-                                          str(exc.js_error.actual)) from exc
+                raise ModelIntegrityError(model_id, info["sha256"], str(exc.js_error.actual),
+                                          f"models/{info['file']}") from exc
             raise ModelError(str(exc.js_error.message)) from exc
         finally:
             callback.destroy()
     path = models_dir() / info["file"]
     if not path.exists():
         raise ModelError(f"model {model_id!r}: file {path} is missing; {BUILD_HINT}")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"model {model_id!r}: cannot read {path} ({exc.strerror}); "
+                         f"{REBUILD}") from exc
     actual = hashlib.sha256(data).hexdigest()
     if actual != info["sha256"]:
-        raise ModelIntegrityError(model_id, info["sha256"], actual)
+        raise ModelIntegrityError(model_id, info["sha256"], actual, str(path))
     if progress:
         progress(model_id, len(data), len(data))
     return data

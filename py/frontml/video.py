@@ -23,6 +23,18 @@ VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".mpg", ".mpe
                   ".ts", ".flv", ".wmv", ".3gp"}
 
 
+MAX_HEADER = 1024  # bytes in a y4m header or FRAME line; real ones are < 100
+MAX_SIDE = 16384  # px; a bigger y4m frame is a corrupt header, not a video
+
+
+def _header_int(name: str, field: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"{name}: corrupt y4m header ({field} is {value!r}, not a whole "
+                         f"number)") from None
+
+
 def yuv_to_rgb(y: np.ndarray, u: np.ndarray, v: np.ndarray, full_range: bool = False):
     """BT.601 Y'CbCr (planes of equal size) -> RGB uint8 [H, W, 3]."""
     yf = y.astype(np.float32)
@@ -50,9 +62,12 @@ class Y4MReader:
     def __init__(self, stream: BinaryIO, name: str = "<y4m>") -> None:
         self.name = name
         self._stream = stream
-        header = stream.readline()
+        header = stream.readline(MAX_HEADER)
         if not header.startswith(Y4M_MAGIC):
             raise InputError(f"{name} is not a y4m video (no YUV4MPEG2 header)")
+        if not header.endswith(b"\n"):
+            raise InputError(f"{name}: corrupt y4m header (no end of line in the first "
+                             f"{MAX_HEADER} bytes)")
         params = header.decode("ascii", "replace").split()[1:]
         self.width = self.height = 0
         self.fps = Fraction(30)
@@ -61,19 +76,24 @@ class Y4MReader:
         for p in params:
             key, value = p[0], p[1:]
             if key == "W":
-                self.width = int(value)
+                self.width = _header_int(name, "W (width)", value)
             elif key == "H":
-                self.height = int(value)
+                self.height = _header_int(name, "H (height)", value)
             elif key == "F":
                 num, _, den = value.partition(":")
-                if int(num) > 0 and int(den or 1) > 0:
-                    self.fps = Fraction(int(num), int(den or 1))
+                n, d = _header_int(name, "F (frame rate)", num), _header_int(
+                    name, "F (frame rate)", den or "1")
+                if n > 0 and d > 0:
+                    self.fps = Fraction(n, d)
             elif key == "C":
                 self.colorspace = value
             elif key == "X" and value.upper() == "COLORRANGE=FULL":
                 self.full_range = True
         if self.width < 1 or self.height < 1:
-            raise InputError(f"{name}: y4m header lacks a frame size")
+            raise InputError(f"{name}: y4m header lacks a frame size (W and H)")
+        if self.width > MAX_SIDE or self.height > MAX_SIDE:
+            raise InputError(f"{name}: y4m frame size {self.width}x{self.height} is too large "
+                             f"(at most {MAX_SIDE} px a side)")
         w, h = self.width, self.height
         cw, ch = (w + 1) // 2, (h + 1) // 2
         if self.colorspace.startswith("420"):
@@ -92,10 +112,10 @@ class Y4MReader:
         w, h = self.width, self.height
         index = 0
         while True:
-            line = self._stream.readline()
+            line = self._stream.readline(MAX_HEADER)
             if not line:
                 return
-            if not line.startswith(b"FRAME"):
+            if not line.startswith(b"FRAME") or not line.endswith(b"\n"):
                 raise InputError(f"{self.name}: corrupt y4m (frame {index} has no FRAME marker)")
             data = self._stream.read(self.frame_bytes)
             if len(data) < self.frame_bytes:

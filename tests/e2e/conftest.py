@@ -52,7 +52,8 @@ def browser_type_launch_args(browser_type_launch_args, camera_video):
 
 
 def _serve(web: Path):
-    server = serve.make_server("127.0.0.1", 0, web=web)
+    # web_copy links vendor/ etc. back to web/: allow those symlinks, nothing else
+    server = serve.make_server("127.0.0.1", 0, web=web, allowed_roots=(serve.WEB,))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server

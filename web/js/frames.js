@@ -1,6 +1,8 @@
 // Frame sources: camera, video/image files, image URLs, and grab() which snapshots a source into
 // a canvas so every crop of one frame sees the same pixels.
 
+import { showError } from './page.js';
+
 export class CameraError extends Error {}
 
 const CAMERA_MESSAGES = {
@@ -28,7 +30,37 @@ export async function openCamera(video, width = 640, height = 480, facingMode = 
   video.muted = true;
   video.playsInline = true;
   await video.play();
+  watchCamera(video, stream, width, height, facingMode);
   return video;
+}
+
+// A camera that disappears mid-stream (unplugged, taken by another app, permission revoked)
+// ends its track: say so, and offer to reopen it; the frame loop resumes with the new frames.
+function watchCamera(video, stream, width, height, facingMode) {
+  for (const track of stream.getVideoTracks()) {
+    track.addEventListener('ended', () => {
+      if (video.srcObject !== stream) return; // we stopped it ourselves (a file replaced it)
+      globalThis.frontml && (globalThis.frontml.cameraEnded = true);
+      showError('The camera stopped (unplugged, or taken by another application).');
+      const el = document.getElementById('error');
+      if (!el || el.querySelector('button.reopen-camera')) return;
+      const button = document.createElement('button');
+      button.className = 'reopen-camera';
+      button.textContent = 'Reopen camera';
+      button.addEventListener('click', async () => {
+        try {
+          stopCamera(video);
+          await openCamera(video, width, height, facingMode);
+          el.replaceChildren();
+          el.hidden = true;
+          globalThis.frontml && (globalThis.frontml.cameraEnded = false);
+        } catch (e) {
+          showError(e.message);
+        }
+      });
+      el.append(button);
+    }, { once: true });
+  }
 }
 
 export function stopCamera(video) {
@@ -38,11 +70,39 @@ export function stopCamera(video) {
 
 export async function openVideoFile(video, file) {
   if (!file.type.startsWith('video/')) throw new CameraError(`"${file.name}" is not a video file (${file.type || 'unknown type'}).`);
+  // Decode a first frame in a detached element before touching the live one: a file the browser
+  // cannot play must leave the camera (or the previous video) running.
+  const url = URL.createObjectURL(file);
+  const probe = document.createElement('video');
+  probe.muted = true;
+  probe.preload = 'auto';
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out')), 15000);
+      probe.addEventListener('loadeddata', () => { clearTimeout(timer); resolve(); }, { once: true });
+      probe.addEventListener('error', () => {
+        clearTimeout(timer);
+        reject(new Error(probe.error?.message || 'unsupported format'));
+      }, { once: true });
+      probe.src = url;
+    });
+  } catch (e) {
+    URL.revokeObjectURL(url);
+    throw new CameraError(`"${file.name}" cannot be played by this browser (${e.message}); ` +
+      'the current source keeps running.');
+  } finally {
+    probe.removeAttribute('src');
+    probe.load();
+  }
   stopCamera(video);
-  video.src = URL.createObjectURL(file);
+  video.src = url;
   video.muted = true;
   video.loop = true;
-  await video.play();
+  try {
+    await video.play();
+  } catch (e) {
+    throw new CameraError(`"${file.name}" could not be played (${e.message}).`);
+  }
   return video;
 }
 

@@ -53,6 +53,7 @@ API
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -102,6 +103,10 @@ class Page(Drawing):
         self._last_time = None
         self._fps = 0.0
         self._uses_task = False
+        self._load_lock = asyncio.Lock()  # one model load at a time; the latest request wins
+        self._load_seq = 0
+        self._in_step = 0  # frames in flight: a replaced task is closed only after them
+        self._retired: list = []
         self._listeners = []  # event-handler proxies live as long as the page
 
     async def init(self, source_url: str | None = None) -> Page:
@@ -192,21 +197,47 @@ class Page(Drawing):
         self.glue.setProgress(self.progress, f"Loading {model_id}", loaded, total)
 
     async def create_task(self, name: str, options: dict | Any = None):
-        """Replace `page.task` by task `name` (see the module doc); returns it or None."""
+        """Replace `page.task` by task `name` (see the module doc); returns the task in use.
+
+        Changes are serialised and the latest wins (issue #18): a request made while another
+        loads waits, and is dropped if a newer one arrives meanwhile; the previous task keeps
+        running until the new one is ready, and is closed only once no frame is using it; a
+        failed load leaves the previous task running and says why."""
         self._uses_task = True
-        old, self.task = self.task, None
-        if old is not None:
-            old.close()
-        if options is None or isinstance(options, dict):
-            options = {"running_mode": self.mode, "provider": self.provider, **(options or {})}
-        try:
-            self.task = await frontml.tasks.create(name, options, progress=self.progress_bar)
-        except (FrontmlError, ValueError) as exc:
-            self.error(str(exc))
-        finally:
-            if self.progress is not None:
-                self.progress.hidden = True
-        return self.task
+        self._load_seq += 1
+        seq = self._load_seq
+        async with self._load_lock:
+            if seq != self._load_seq:  # superseded while waiting: skip the load entirely
+                return self.task
+            if options is None or isinstance(options, dict):
+                options = {"running_mode": self.mode, "provider": self.provider,
+                           **(options or {})}
+            try:
+                new = await frontml.tasks.create(name, options, progress=self.progress_bar)
+            except (FrontmlError, ValueError) as exc:
+                kept = "; the previous model keeps running" if self.task is not None else ""
+                self.error(f"{exc}{kept}")
+                return self.task
+            finally:
+                if self.progress is not None:
+                    self.progress.hidden = True
+            if seq != self._load_seq:  # a newer request came while this one loaded
+                new.close()
+                return self.task
+            old, self.task = self.task, new
+            if self.debug:
+                _keep_debug_tensors(new)
+            self._retire(old)
+            return new
+
+    def _retire(self, task) -> None:
+        """Close a replaced task now, or after the frame that is still using it."""
+        if task is None:
+            return
+        if self._in_step:
+            self._retired.append(task)
+        else:
+            task.close()
 
     def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
         """What `?debug=1` pages publish so tests can run CPython on exactly the same pixels:
@@ -305,7 +336,13 @@ class Page(Drawing):
         if frame is None:
             return None
         start = time.perf_counter()
-        results = await step(frame, self.timer)
+        self._in_step += 1
+        try:
+            results = await step(frame, self.timer)
+        finally:
+            self._in_step -= 1
+            while self._retired and not self._in_step:
+                self._retired.pop().close()
         total = (time.perf_counter() - start) * 1000.0 + self.timer.ms.get("grab", 0.0)
         now = time.perf_counter()
         if self._last_time is not None:

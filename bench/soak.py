@@ -1,0 +1,108 @@
+"""Soak a page: run it for minutes (optionally switching models rapidly) and print memory and
+frame rate over time, so leaks show as a slope (issue #18). Long runs live here, not in tests.
+
+    python -m bench.soak [--page pose.html] [--minutes 5] [--every 30] [--switch 20]
+                         [--models full,movenet,lite] [--hide]
+
+Each sample: elapsed s, fps (the page's HUD), JS heap (performance.memory), total page memory
+(performance.measureUserAgentSpecificMemory: JS + wasm heaps of the page and its workers; needs
+cross-origin isolation, which serve.py gives), and the page's error text if any.
+--switch N: before each sample, N model changes in one burst ending on the first model, so
+memory should come back to the same level each time. --hide: the tab is hidden and shown again
+(visibilitychange) before each sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+
+from bench.harness import CHROMIUM, ROOT, astronaut_video, chromium_args, md_table
+
+SAMPLE_JS = """async () => {
+  const out = {fps: window.frontml?.stats?.fps ?? null,
+               js: performance.memory ? performance.memory.usedJSHeapSize : null,
+               total: null,
+               error: document.getElementById('error')?.hidden === false
+                      ? document.getElementById('error').innerText : ''};
+  if (performance.measureUserAgentSpecificMemory && crossOriginIsolated) {
+    try { out.total = (await performance.measureUserAgentSpecificMemory()).bytes; } catch {}
+  }
+  return out;
+}"""
+
+SWITCH_JS = """(values) => {
+  const select = document.getElementById('model');
+  for (const v of values) { select.value = v; select.dispatchEvent(new Event('change')); }
+}"""
+
+HIDE_JS = """() => {
+  for (const state of ['hidden', 'visible']) {
+    Object.defineProperty(document, 'visibilityState', {value: state, configurable: true});
+    Object.defineProperty(document, 'hidden', {value: state === 'hidden', configurable: true});
+    document.dispatchEvent(new Event('visibilitychange'));
+  }
+}"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    from playwright.sync_api import sync_playwright
+
+    import serve
+
+    ap = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n")[0])
+    ap.add_argument("--page", default="pose.html")
+    ap.add_argument("--minutes", type=float, default=5.0)
+    ap.add_argument("--every", type=float, default=30.0, help="seconds between samples")
+    ap.add_argument("--switch", type=int, default=0, help="model changes per burst")
+    ap.add_argument("--models", default="full,movenet,lite",
+                    help="values of the page's #model select to cycle through")
+    ap.add_argument("--hide", action="store_true", help="hide and show the tab each sample")
+    args = ap.parse_args(argv)
+    models = [m for m in args.models.split(",") if m]
+
+    serve.repack_python()
+    server = serve.make_server("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    video = astronaut_video(ROOT / "bench" / "out")
+    url = f"http://127.0.0.1:{server.server_port}/{args.page}?model={models[0]}"
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            *chromium_args(video), "--enable-precise-memory-info",
+            "--enable-blink-features=ForceEagerMeasureMemory"])
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_function("window.frontml && window.frontml.results", timeout=600_000)
+        start = time.monotonic()
+        while True:
+            elapsed = time.monotonic() - start
+            if args.switch:
+                burst = [models[(i + 1) % len(models)] for i in range(args.switch - 1)]
+                page.evaluate(SWITCH_JS, [*burst, models[0]])
+            if args.hide:
+                page.evaluate(HIDE_JS)
+            time.sleep(min(args.every, 10.0) if args.switch else 0.5)  # let a burst settle
+            page.evaluate("window.frontml.results = null")
+            page.wait_for_function("window.frontml.results", timeout=600_000)
+            s = page.evaluate(SAMPLE_JS)
+            mb = lambda b: "" if b is None else f"{b / 1e6:.1f}"  # noqa: E731
+            row = [f"{elapsed:.0f}", "" if s["fps"] is None else f"{s['fps']:.1f}",
+                   mb(s["js"]), mb(s["total"]), s["error"][:60]]
+            rows.append(row)
+            print("  ".join(row), flush=True)
+            if elapsed >= args.minutes * 60:
+                break
+            time.sleep(max(0.0, args.every - (time.monotonic() - start - elapsed)))
+        browser.close()
+    server.shutdown()
+    print()
+    print(md_table(["t (s)", "fps", "JS heap MB", "page memory MB", "error"], rows))
+    if len(rows) >= 2 and rows[0][3] and rows[-1][3]:
+        print(f"\npage memory first -> last: {rows[0][3]} -> {rows[-1][3]} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
