@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from metrics import face_error, interocular  # noqa: E402
+
 TARGET = 0.05
 COUNT_TARGET = 0.9
 DEFAULT_REFERENCE = ROOT / "bench" / ".cache" / "mediapipe_face_reference.json"
@@ -38,15 +40,6 @@ def load_photo(name: str):
     return load(name)
 
 
-def interocular(landmarks: list[dict], width: int, height: int) -> float:
-    a, b = landmarks[33], landmarks[263]
-    return math.hypot((a["x"] - b["x"]) * width, (a["y"] - b["y"]) * height)
-
-
-def face_error(ours: list[dict], ref: list[dict], width: int, height: int) -> float:
-    dist = [math.hypot((a["x"] - b["x"]) * width, (a["y"] - b["y"]) * height)
-            for a, b in zip(ours[:468], ref[:468], strict=True)]
-    return sum(dist) / len(dist) / interocular(ref, width, height)
 
 
 def match_faces(ours: list[dict], refs: list[dict], width: int, height: int) -> list[tuple]:

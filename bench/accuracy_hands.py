@@ -23,20 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from metrics import hand_error, palm_size  # noqa: E402
+
 TARGET_ERROR = 0.05
 TARGET_COUNT = 0.8
 DEFAULT_REFERENCE = ROOT / "bench" / ".cache" / "mediapipe_hands_reference.json"
 
 
-def palm_size(landmarks: list[dict], width: int, height: int) -> float:
-    return math.hypot((landmarks[0]["x"] - landmarks[9]["x"]) * width,
-                      (landmarks[0]["y"] - landmarks[9]["y"]) * height)
-
-
-def normalised_error(ours: list[dict], ref: list[dict], width: int, height: int) -> float:
-    dist = [math.hypot((a["x"] - b["x"]) * width, (a["y"] - b["y"]) * height)
-            for a, b in zip(ours, ref, strict=True)]
-    return sum(dist) / len(dist) / palm_size(ref, width, height)
 
 
 def pair(ours: list[dict], ref: list[dict], width: int, height: int) -> list[tuple[dict, dict]]:
@@ -86,7 +79,7 @@ def main() -> int:
             w, h = item["width"], item["height"]
             ours = (await landmarker.process(load_photo(item["name"]), 0)).to_json()["hands"]
             pairs = pair(ours, item["hands"], w, h)
-            errors = [normalised_error(a["landmarks"], b["landmarks"], w, h) for a, b in pairs]
+            errors = [hand_error(a["landmarks"], b["landmarks"], w, h) for a, b in pairs]
             agree = sum(1 for a, b in pairs if a["handedness"] == b["handedness"])
             gestures = ",".join(a["gesture"]["name"] for a, _ in pairs) or "-"
             rows.append((item["name"], w, h, len(item["hands"]), len(ours), errors, agree,

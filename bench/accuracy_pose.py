@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -21,24 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from metrics import pose_error  # noqa: E402
+
 TARGET = 0.05
 DEFAULT_REFERENCE = ROOT / "bench" / ".cache" / "mediapipe_pose_reference.json"
 
 
-def torso_length(landmarks: list[dict], width: int, height: int) -> float:
-    def mid(a: int, b: int) -> tuple[float, float]:
-        return ((landmarks[a]["x"] + landmarks[b]["x"]) / 2 * width,
-                (landmarks[a]["y"] + landmarks[b]["y"]) / 2 * height)
-
-    (sx, sy), (hx, hy) = mid(11, 12), mid(23, 24)
-    return math.hypot(sx - hx, sy - hy)
-
-
-def normalised_error(ours: list[dict], ref: list[dict], width: int, height: int) -> float:
-    """Mean (x, y) pixel distance over the landmarks / the reference's torso length."""
-    dist = [math.hypot((a["x"] - b["x"]) * width, (a["y"] - b["y"]) * height)
-            for a, b in zip(ours, ref, strict=True)]
-    return sum(dist) / len(dist) / torso_length(ref, width, height)
 
 
 def load_photo(name: str):
@@ -84,7 +71,7 @@ def main() -> int:
             frame = load_photo(item["name"])
             ours = (await single.process(frame, 0)).to_json()["poses"]
             people = len((await multi.process(frame, 0)).poses)
-            err = (normalised_error(ours[0]["landmarks"], ref[0]["landmarks"], w, h)
+            err = (pose_error(ours[0]["landmarks"], ref[0]["landmarks"], w, h)
                    if ours and ref else None)
             rows.append((item["name"], w, h, people, len(ref), len(ours), err))
         single.close()

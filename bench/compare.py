@@ -106,16 +106,16 @@ def _landmarks(item) -> list[dict]:
 
 
 def pose_distance(ours: dict | None, theirs: dict | None) -> float | None:
-    from bench.accuracy_pose import normalised_error
+    from bench.metrics import pose_error
 
     if not ours or not theirs or not ours.get("poses") or not theirs.get("poses"):
         return None
     w, h = theirs["width"], theirs["height"]
-    return normalised_error(_landmarks(ours["poses"][0]), _landmarks(theirs["poses"][0]), w, h)
+    return pose_error(_landmarks(ours["poses"][0]), _landmarks(theirs["poses"][0]), w, h)
 
 
 def face_distance(ours: dict | None, theirs: dict | None) -> float | None:
-    from bench.accuracy_face import face_error
+    from bench.metrics import face_error
 
     if not ours or not theirs or not ours.get("faces") or not theirs.get("faces"):
         return None
@@ -124,7 +124,7 @@ def face_distance(ours: dict | None, theirs: dict | None) -> float | None:
 
 
 def hands_distance(ours: dict | None, theirs: dict | None) -> float | None:
-    from bench.accuracy_hands import normalised_error, palm_size
+    from bench.metrics import hand_error, palm_size
 
     if not ours or not theirs or not ours.get("hands") or not theirs.get("hands"):
         return None
@@ -137,7 +137,7 @@ def hands_distance(ours: dict | None, theirs: dict | None) -> float | None:
                                             (o[0]["y"] - ref[0]["y"]) * h))
         if math.hypot((best[0]["x"] - ref[0]["x"]) * w,
                       (best[0]["y"] - ref[0]["y"]) * h) <= palm_size(ref, w, h):
-            errors.append(normalised_error(best, ref, w, h))
+            errors.append(hand_error(best, ref, w, h))
     return statistics.mean(errors) if errors else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -44,3 +45,14 @@ def write_y4m(path: Path, frames: list[np.ndarray], fps: int = 30) -> Path:
         for frame in frames:
             fh.write(b"FRAME\n" + rgb_to_yuv420(frame))
     return path
+
+
+@functools.cache
+def astronaut_image() -> np.ndarray:
+    """scikit-image's astronaut, 512x512 RGB (the photo the MediaPipe fixtures were made on).
+    Read-only: copy before changing it."""
+    from skimage import data
+
+    img = data.astronaut()
+    img.setflags(write=False)
+    return img

@@ -15,10 +15,9 @@ from PIL import Image
 from frontml.cli import main
 from frontml.video import Y4MReader, read_y4m
 from tests.media import astronaut_frame, write_y4m
-from tests.unit.test_pose_pipeline import _have_models
 
 ROOT = Path(__file__).resolve().parents[2]
-needs_models = pytest.mark.skipif(_have_models() is not None, reason=str(_have_models()))
+needs_models = pytest.mark.requires_models("pose_detection", "pose_landmark_full")
 
 
 @pytest.fixture(scope="module")

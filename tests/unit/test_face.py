@@ -11,21 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from bench.metrics import face_error
 from frontml.calculators import (
-    FACE_DETECTION_FULL_RANGE,
-    FACE_DETECTION_SHORT_RANGE,
-    FACE_DETECTION_TO_ROI,
     Detection,
     Landmark,
     detection_to_roi,
     generate_anchors,
     non_max_suppression,
-)
-from frontml.calculators.face_landmarks import (
-    eye_aspect_ratio,
-    face_landmarks_to_roi,
-    iris_roi,
-    mouth_open_ratio,
 )
 from frontml.calculators.head_pose import (
     euler_yxz,
@@ -36,7 +28,19 @@ from frontml.calculators.head_pose import (
 from frontml.image import ArrayFrame
 from frontml.runtime import run_sync
 from frontml.tasks.face import FaceOptions, create_face_mesh, head_pose
+from frontml.tasks.face.constants import (
+    FACE_DETECTION_FULL_RANGE,
+    FACE_DETECTION_SHORT_RANGE,
+    FACE_DETECTION_TO_ROI,
+)
+from frontml.tasks.face.landmarks import (
+    eye_aspect_ratio,
+    face_landmarks_to_roi,
+    iris_roi,
+    mouth_open_ratio,
+)
 from frontml.tasks.face.template import CANONICAL_FACE, MIRROR
+from tests.media import astronaut_image
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -178,24 +182,16 @@ def image_mesh():
     mesh.close()
 
 
-def astronaut() -> np.ndarray:
-    from skimage import data
-
-    return data.astronaut()
-
 
 def test_astronaut_matches_mediapipe(image_mesh):
     ref = json.loads((DATA / "mediapipe_face_astronaut.json").read_text())
-    res = run_sync(image_mesh.process(ArrayFrame(astronaut()), 0))
+    res = run_sync(image_mesh.process(ArrayFrame(astronaut_image()), 0))
     assert len(res.faces) == len(ref["faces"]) == 1
     face, theirs = res.faces[0], ref["faces"][0]["landmarks"]
     assert len(face.landmarks) == 478 and face.score > 0.9
     w, h = ref["width"], ref["height"]
-    io = math.hypot((theirs[33]["x"] - theirs[263]["x"]) * w,
-                    (theirs[33]["y"] - theirs[263]["y"]) * h)
-    err = [math.hypot((a.x - b["x"]) * w, (a.y - b["y"]) * h)
-           for a, b in zip(face.landmarks[:468], theirs, strict=True)]
-    assert sum(err) / len(err) / io < 0.01  # measured 1e-4
+    ours = res.to_json()["faces"][0]["landmarks"]
+    assert face_error(ours, theirs, w, h) < 0.01  # measured 1e-4
     assert max(abs(a.z - b["z"]) for a, b in zip(face.landmarks, theirs, strict=False)) < 5e-3
     # irises sit between their eye corners
     for centre, (a, b) in ((468, (33, 133)), (473, (362, 263))):
@@ -212,7 +208,7 @@ def test_astronaut_matches_mediapipe(image_mesh):
 
 
 def test_mirrored_image_flips_yaw_and_roll(image_mesh):
-    img = astronaut()
+    img = astronaut_image()
     turned = np.asarray(Image.fromarray(img).rotate(0))
     a = run_sync(image_mesh.process(ArrayFrame(turned), 0)).faces[0].pose
     b = run_sync(image_mesh.process(ArrayFrame(np.ascontiguousarray(img[:, ::-1])), 0)).faces[0]
@@ -222,7 +218,7 @@ def test_mirrored_image_flips_yaw_and_roll(image_mesh):
 
 
 def test_rotated_photo_changes_roll(image_mesh):
-    img = Image.fromarray(astronaut())
+    img = Image.fromarray(astronaut_image())
     base = run_sync(image_mesh.process(ArrayFrame(np.asarray(img)), 0)).faces[0].pose.roll
     # PIL rotates counter-clockwise for positive angles: roll grows by about that much
     rolled = run_sync(image_mesh.process(
@@ -239,7 +235,7 @@ def test_no_face_gives_empty_result(image_mesh):
 
 @pytest.mark.parametrize("case", ["left_edge", "top_edge", "tiny", "one_pixel"])
 def test_edge_and_small_faces_do_not_crash(image_mesh, case):
-    img = astronaut()
+    img = astronaut_image()
     if case == "left_edge":  # the face cut by the left border
         frame = np.ascontiguousarray(img[:, 200:])
     elif case == "top_edge":
@@ -258,7 +254,7 @@ def test_edge_and_small_faces_do_not_crash(image_mesh, case):
 
 def test_video_mode_tracks_without_detector_and_smooths():
     mesh = run_sync(create_face_mesh(FaceOptions(running_mode="video")))
-    frame = ArrayFrame(astronaut())
+    frame = ArrayFrame(astronaut_image())
     results = [run_sync(mesh.process(frame, 33.3 * i)) for i in range(4)]
     assert all(len(r.faces) == 1 for r in results)
     assert mesh.detector_runs == 1 and mesh.landmark_runs == 4
@@ -270,9 +266,9 @@ def test_video_mode_tracks_without_detector_and_smooths():
     mesh.close()
 
 
-def test_full_range_detector_finds_the_astronaut():
+def test_full_range_detector_finds_the_astronaut_image():
     mesh = run_sync(create_face_mesh(FaceOptions(detector="full", running_mode="image")))
-    res = run_sync(mesh.process(ArrayFrame(astronaut()), 0))
+    res = run_sync(mesh.process(ArrayFrame(astronaut_image()), 0))
     mesh.close()
     assert len(res.faces) == 1 and len(res.faces[0].landmarks) == 468
 
@@ -293,7 +289,7 @@ def test_cli_json(tmp_path, capsys):
     from frontml.cli import main
 
     path = tmp_path / "astronaut.png"
-    Image.fromarray(astronaut()).save(path)
+    Image.fromarray(astronaut_image()).save(path)
     assert main(["face", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["image"] == {"width": 512, "height": 512}

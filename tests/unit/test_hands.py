@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.metrics import hand_error
 from frontml.calculators import NormalizedRect
-from frontml.calculators.detections_to_rects import PALM_DETECTION_TO_ROI
-from frontml.calculators.hand_landmarks_to_rect import (
-    HAND_PALM_LANDMARK_INDICES,
-    hand_landmarks_to_rect,
-    hand_landmarks_to_roi,
-    hand_rotation,
-    handedness_from_tensor,
-)
+from frontml.calculators.association_norm_rect import associate
 from frontml.calculators.types import Landmark
 from frontml.tasks.hands import (
     GESTURES,
@@ -32,7 +26,13 @@ from frontml.tasks.hands import (
     classify_gesture,
     hand_features,
 )
-from frontml.tasks.hands.landmarker import associate
+from frontml.tasks.hands.constants import HAND_PALM_LANDMARK_INDICES, PALM_DETECTION_TO_ROI
+from frontml.tasks.hands.landmarks_to_rect import (
+    hand_landmarks_to_rect,
+    hand_landmarks_to_roi,
+    hand_rotation,
+    handedness_from_tensor,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "mediapipe_hands_sample5.json"
@@ -368,12 +368,6 @@ def landmarker_full():
     lm.close()
 
 
-def _palm_error(ours: list[dict], ref: list[dict], w: int, h: int) -> float:
-    palm = math.hypot((ref[0]["x"] - ref[9]["x"]) * w, (ref[0]["y"] - ref[9]["y"]) * h)
-    return sum(math.hypot((a["x"] - b["x"]) * w, (a["y"] - b["y"]) * h)
-               for a, b in zip(ours, ref, strict=True)) / len(ref) / palm
-
-
 def test_pipeline_on_a_photo_matches_mediapipe(landmarker_full):
     from frontml.image import load_image
     from frontml.runtime import run_sync
@@ -388,7 +382,7 @@ def test_pipeline_on_a_photo_matches_mediapipe(landmarker_full):
     assert set(ours["gesture"]) == {"name", "score"}
     assert ours["handedness"] == theirs["handedness"]
     assert ours["score"] == pytest.approx(theirs["score"], abs=0.01)
-    err = _palm_error(ours["landmarks"], theirs["landmarks"], ref["width"], ref["height"])
+    err = hand_error(ours["landmarks"], theirs["landmarks"], ref["width"], ref["height"])
     assert err <= 0.02, err
     z = max(abs(a["z"] - b["z"]) for a, b in zip(ours["landmarks"], theirs["landmarks"],
                                                  strict=True))

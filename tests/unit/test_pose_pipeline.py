@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.metrics import pose_error
 from frontml.image import ArrayFrame
-from frontml.models import models_dir
 from frontml.runtime import run_sync
 from frontml.tasks.pose import (
     BlazePose,
@@ -18,6 +18,7 @@ from frontml.tasks.pose import (
     PoseResult,
     create_pose_detector,
 )
+from tests.media import astronaut_image
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "mediapipe_pose_astronaut.json"
@@ -27,35 +28,7 @@ NEEDED = ("pose_detection", "pose_landmark_full")
 TARGET = 0.05
 
 
-def _have_models(ids=NEEDED) -> str | None:
-    path = models_dir() / "manifest.json"
-    if not path.exists():
-        return f"no model manifest at {path} (run ./dev build)"
-    data = json.loads(path.read_text())
-    have = {m["id"] for m in (data["models"] if isinstance(data, dict) else data)}
-    missing = [i for i in ids if i not in have or not (models_dir() / f"{i}.onnx").exists()]
-    return f"models not built: {', '.join(missing)} (run ./dev build)" if missing else None
-
-
-pytestmark = pytest.mark.skipif(_have_models() is not None, reason=str(_have_models()))
-
-
-def astronaut() -> np.ndarray:
-    from skimage import data
-
-    return data.astronaut()
-
-
-def normalised_error(ours: list[dict], ref: list[dict], w: int, h: int,
-                     indices: range = range(33)) -> float:
-    def mid(lms, a, b):
-        return ((lms[a]["x"] + lms[b]["x"]) / 2 * w, (lms[a]["y"] + lms[b]["y"]) / 2 * h)
-
-    (sx, sy), (hx, hy) = mid(ref, 11, 12), mid(ref, 23, 24)
-    torso = math.hypot(sx - hx, sy - hy)
-    dist = [math.hypot((ours[i]["x"] - ref[i]["x"]) * w, (ours[i]["y"] - ref[i]["y"]) * h)
-            for i in indices]
-    return sum(dist) / len(dist) / torso
+pytestmark = pytest.mark.requires_models(*NEEDED)
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +44,15 @@ def process(det, frame, ts=0.0) -> PoseResult:
 
 def test_astronaut_matches_mediapipe(image_detector):
     ref = json.loads(FIXTURE.read_text())
-    result = process(image_detector, ArrayFrame(astronaut()))
+    result = process(image_detector, ArrayFrame(astronaut_image()))
     assert len(result.poses) == 1
     ours = result.to_json()["poses"][0]["landmarks"]
-    err = normalised_error(ours, ref["poses"][0]["landmarks"], ref["width"], ref["height"])
+    err = pose_error(ours, ref["poses"][0]["landmarks"], ref["width"], ref["height"])
     assert err <= TARGET, f"normalised error {err:.4f} > {TARGET}"
 
 
 def test_json_structure(image_detector):
-    out = process(image_detector, ArrayFrame(astronaut())).to_json()
+    out = process(image_detector, ArrayFrame(astronaut_image())).to_json()
     assert set(out) == {"image", "poses"}
     assert out["image"] == {"width": 512, "height": 512}
     (pose,) = out["poses"]
@@ -119,7 +92,7 @@ def test_mask_output_is_image_alignable():
     det = run_sync(create_pose_detector(
         PoseOptions(model="full", running_mode="image", output_mask=True)))
     try:
-        (pose,) = process(det, ArrayFrame(astronaut())).poses
+        (pose,) = process(det, ArrayFrame(astronaut_image())).poses
     finally:
         det.close()
     assert pose.mask is not None and pose.mask.shape == (1, 256, 256, 1)
@@ -134,7 +107,7 @@ def test_video_mode_tracks_without_rerunning_detector():
     det = run_sync(create_pose_detector(PoseOptions(model="full", running_mode="video")))
     assert isinstance(det, BlazePose)
     try:
-        frame = ArrayFrame(astronaut())
+        frame = ArrayFrame(astronaut_image())
         results = [process(det, frame, ts) for ts in (0.0, 33.3, 66.7, 100.0)]
         assert det.detector_runs == 1
         assert det.landmark_runs == 4
@@ -169,7 +142,8 @@ def test_options_validation():
 
 
 def test_two_people_side_by_side():
-    pair = np.concatenate([astronaut(), astronaut()[:, ::-1]], axis=1)  # 1024x512, mirrored
+    img = astronaut_image()
+    pair = np.concatenate([img, img[:, ::-1]], axis=1)  # 1024x512, mirrored
     for mode in ("image", "video"):
         # letterboxed to 224x224 each person is small: the detector scores them 0.80 and 0.42
         det = run_sync(create_pose_detector(PoseOptions(

@@ -22,21 +22,14 @@ from frontml.tasks.segmentation import (
     pick_model,
 )
 from frontml.tasks.segmentation import effects_cpu as fx
-from tests.media import astronaut_frame
-from tests.unit.test_pose_pipeline import _have_models
+from tests.media import astronaut_frame, astronaut_image
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "mediapipe_segmentation_astronaut.png"
 MODELS = ("selfie_segmentation", "selfie_segmentation_landscape", "pose_detection",
           "pose_landmark_lite")
-needs_models = pytest.mark.skipif(_have_models(MODELS) is not None,
-                                  reason=str(_have_models(MODELS)))
+needs_models = pytest.mark.requires_models(*MODELS)
 
-
-def astronaut() -> np.ndarray:
-    from skimage import data
-
-    return data.astronaut()
 
 
 def segment(image: np.ndarray, **options):
@@ -153,7 +146,7 @@ def test_bad_background_is_a_clear_error(tmp_path):
 
 @needs_models
 def test_astronaut_mask_matches_mediapipe_fixture():
-    result = segment(astronaut(), model="general")
+    result = segment(astronaut_image(), model="general")
     assert result.model == "general" and result.mask.shape == (1, 256, 256, 1)
     prob = result.probability_image()
     assert prob.shape == (512, 512)
@@ -171,8 +164,8 @@ def test_landscape_and_auto_models():
     wide = np.asarray(Image.fromarray(astronaut_frame(640, 360)))
     auto = segment(wide, model="auto")
     assert auto.model == "landscape" and auto.mask.shape == (1, 144, 256, 1)
-    square = segment(astronaut(), model="landscape").probability_image()
-    general = segment(astronaut(), model="general").probability_image()
+    square = segment(astronaut_image(), model="landscape").probability_image()
+    general = segment(astronaut_image(), model="general").probability_image()
     assert iou(square > 0.5, general > 0.5) > 0.9
 
 
@@ -192,16 +185,16 @@ def test_no_person_gives_an_empty_mask_and_effects_still_render():
 
 
 @needs_models
-def test_pose_mask_covers_the_astronaut():
-    result = segment(astronaut(), model="pose")
+def test_pose_mask_covers_the_astronaut_image():
+    result = segment(astronaut_image(), model="pose")
     assert result.logits and result.pose is not None
-    general = segment(astronaut(), model="general").probability_image()
+    general = segment(astronaut_image(), model="general").probability_image()
     assert iou(result.probability_image() > 0.5, general > 0.5) > 0.6
 
 
 @needs_models
 def test_body_parts_put_the_head_at_the_nose():
-    result = segment(astronaut(), model="general", body_parts=True)
+    result = segment(astronaut_image(), model="general", body_parts=True)
     assert len(result.segments) // 5 >= 8
     labels = fx.body_part_labels(fx.soft_threshold(result.probability(), 0.5),
                                  result.mask_affine, result.segments)
@@ -216,7 +209,7 @@ def test_body_parts_put_the_head_at_the_nose():
 @needs_models
 def test_smoothing_over_frames_is_stable_on_a_still_image():
     f = fx.MaskFilter(smoothing=0.7)
-    result = segment(astronaut(), model="general")
+    result = segment(astronaut_image(), model="general")
     a1, a2 = f.matte(result), f.matte(result)
     np.testing.assert_allclose(a1, a2, atol=1e-6)
 
@@ -224,7 +217,7 @@ def test_smoothing_over_frames_is_stable_on_a_still_image():
 @needs_models
 def test_cli_writes_an_8bit_mask_and_effects(tmp_path, capsys):
     photo = tmp_path / "astronaut.png"
-    Image.fromarray(astronaut()).save(photo)
+    Image.fromarray(astronaut_image()).save(photo)
     bg = tmp_path / "bg.png"
     Image.fromarray(np.full((50, 80, 3), (0, 0, 255), np.uint8)).save(bg)
     out = tmp_path / "mask.png"
@@ -239,7 +232,7 @@ def test_cli_writes_an_8bit_mask_and_effects(tmp_path, capsys):
     assert m[120, 256] > 230 and m[10, 10] < 25
     fxi = np.asarray(Image.open(tmp_path / "fx.png"))
     assert fxi[10, 10].tolist() == [0, 0, 255]  # background replaced
-    np.testing.assert_array_equal(fxi[120, 256], astronaut()[120, 256])  # face kept
+    np.testing.assert_array_equal(fxi[120, 256], astronaut_image()[120, 256])  # face kept
     rc = main(["segment", str(photo), "--out", str(out), "--effect", "cutout",
                "--effect-out", str(tmp_path / "cut.png")])
     cut = Image.open(tmp_path / "cut.png")
@@ -249,7 +242,7 @@ def test_cli_writes_an_8bit_mask_and_effects(tmp_path, capsys):
 
 def test_cli_rejects_a_background_that_is_not_an_image(tmp_path, capsys):
     photo = tmp_path / "astronaut.png"
-    Image.fromarray(astronaut()).save(photo)
+    Image.fromarray(astronaut_image()).save(photo)
     bad = tmp_path / "bg.png"
     bad.write_text("hello")
     rc = main(["segment", str(photo), "--out", str(tmp_path / "m.png"), "--effect", "replace",

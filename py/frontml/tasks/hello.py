@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from frontml.image import Frame
 from frontml.models import load_session
 from frontml.runtime import Session, Tensor
+from frontml.tasks.core.task import TaskBase
 from frontml.timing import StageTimer
 
 MODEL_ID = "selfie_segmentation"
@@ -30,8 +31,11 @@ class MaskStats:
                 "max": self.max, "min": self.min}
 
 
-class HelloSegmenter:
+class HelloSegmenter(TaskBase):
+    options = None
+
     def __init__(self, session: Session) -> None:
+        super().__init__()
         self.session = session
         _, self.in_h, self.in_w, _ = session.inputs["image"].shape
 
@@ -56,6 +60,7 @@ class HelloSegmenter:
             stats = MaskStats(frame.width, frame.height, sum(values) / len(values),
                               max(values), min(values), mask)
         self.last_input = image
+        self.record_input("input", image)
         return stats
 
     def close(self) -> None:

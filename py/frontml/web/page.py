@@ -15,9 +15,9 @@ from pyodide.ffi import JsException, create_once_callable, create_proxy, to_js
 from frontml.errors import FrontmlError
 from frontml.models import load_session
 from frontml.runtime import Session
+from frontml.runtime.js_glue import glue
 from frontml.timing import StageTimer
 from frontml.web.frames import CanvasFrame, grab
-from frontml.web.glue import glue
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
 

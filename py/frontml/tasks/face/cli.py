@@ -4,37 +4,30 @@ from __future__ import annotations
 
 import argparse
 
-from frontml.cli import command, run_task
+from frontml.cli import command, run_task, summary_line
 from frontml.errors import InputError
 from frontml.tasks.face.options import DETECTORS
 
 
-def _summary(result, label: str) -> str:
-    w, h = result.image_width, result.image_height
-    if not result.faces:
-        return f"{label}: {w}x{h}, no face"
-    parts = []
-    for i, face in enumerate(result.faces):
-        p = face.pose
-        parts.append(
-            f"face {i}: score {face.score:.2f}, {len(face.landmarks)} landmarks, "
+def _describe(face, w: int, h: int) -> str:
+    p = face.pose
+    return (f"score {face.score:.2f}, {len(face.landmarks)} landmarks, "
             f"yaw {p.yaw:.0f}° pitch {p.pitch:.0f}° roll {p.roll:.0f}°, "
             f"eyes {'closed' if face.blink_left and face.blink_right else 'open'}, "
-            f"mouth {face.mouth_open:.2f}"
-        )
-    n = len(result.faces)
-    return f"{label}: {w}x{h}, {n} face{'s' if n > 1 else ''}; " + "; ".join(parts)
+            f"mouth {face.mouth_open:.2f}")
+
+
+def _summary(result, label: str) -> str:
+    return summary_line(label, result, result.faces, "face", _describe)
 
 
 def run_face(args: argparse.Namespace) -> int:
-    from frontml.tasks.face import FaceOptions, create_face_mesh
-
     if args.num_faces < 1:
         raise InputError("--num-faces must be at least 1")
     return run_task(
-        args, create_face_mesh,
-        lambda mode: FaceOptions(detector=args.detector, num_faces=args.num_faces,
-                                 refine_landmarks=args.iris, running_mode=mode),
+        args, "face",
+        lambda mode: {"detector": args.detector, "num_faces": args.num_faces,
+                      "refine_landmarks": args.iris, "running_mode": mode},
         _summary, runs_label="face detector")
 
 

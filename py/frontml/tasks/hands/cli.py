@@ -4,33 +4,27 @@ from __future__ import annotations
 
 import argparse
 
-from frontml.cli import command, run_task
+from frontml.cli import command, run_task, summary_line
 from frontml.errors import InputError
 from frontml.tasks.hands.options import HAND_MODELS, MAX_HANDS
 
 
+def _describe(hand, w: int, h: int) -> str:
+    wrist = hand.landmarks[0]
+    return (f"{hand.handedness} ({hand.score:.2f}), gesture {hand.gesture.name} "
+            f"({hand.gesture.score:.2f}), wrist at ({wrist.x * w:.0f}, {wrist.y * h:.0f}) px")
+
+
 def _summary(result, label: str) -> str:
-    w, h = result.image_width, result.image_height
-    if not result.hands:
-        return f"{label}: {w}x{h}, no hands"
-    parts = []
-    for i, hand in enumerate(result.hands):
-        wrist = hand.landmarks[0]
-        parts.append(f"hand {i}: {hand.handedness} ({hand.score:.2f}), gesture "
-                     f"{hand.gesture.name} ({hand.gesture.score:.2f}), wrist at "
-                     f"({wrist.x * w:.0f}, {wrist.y * h:.0f}) px")
-    n = len(result.hands)
-    return f"{label}: {w}x{h}, {n} hand{'s' if n > 1 else ''}; " + "; ".join(parts)
+    return summary_line(label, result, result.hands, "hand", _describe, empty="no hands")
 
 
 def run_hands(args: argparse.Namespace) -> int:
-    from frontml.tasks.hands import HandsOptions, create_hand_landmarker
-
     if not 1 <= args.num_hands <= MAX_HANDS:
         raise InputError(f"--num-hands must be 1..{MAX_HANDS}, got {args.num_hands}")
     return run_task(
-        args, create_hand_landmarker,
-        lambda mode: HandsOptions(model=args.model, num_hands=args.num_hands, running_mode=mode),
+        args, "hands",
+        lambda mode: {"model": args.model, "num_hands": args.num_hands, "running_mode": mode},
         _summary, runs_label="palm detector")
 
 

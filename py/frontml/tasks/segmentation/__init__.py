@@ -16,6 +16,7 @@ temporal smoothing, feathering, blur/replace compositing and body-part colouring
 
 from __future__ import annotations
 
+from frontml.models import Progress
 from frontml.tasks.segmentation.options import (
     EFFECTS,
     LANDSCAPE_MIN_ASPECT,
@@ -30,7 +31,6 @@ from frontml.tasks.segmentation.segmenter import (
     SegmentationResult,
     mask_stats,
 )
-from frontml.models import Progress
 
 
 async def create_person_segmenter(options: SegmentationOptions | None = None, *,
