@@ -84,6 +84,19 @@ def test_one_euro_ignores_non_increasing_timestamps():
     assert f.apply(200, 1.0, 1.0) == pytest.approx(1.0)  # state unaffected by the rejected one
 
 
+def test_one_euro_first_frame_at_timestamp_zero_initialises():
+    # one_euro_filter.cc starts at kUninitializedTimestamp (-1): a first frame at t=0 (the
+    # CLI's first video frame) is the filter's first sample, so the next frame is smoothed
+    # exactly as when the stream starts later (MediaPipe's solutions start at 33333 us).
+    from_zero = OneEuroFilter(frequency=30, min_cutoff=1.0, beta=0.0, derivate_cutoff=1.0)
+    later = OneEuroFilter(frequency=30, min_cutoff=1.0, beta=0.0, derivate_cutoff=1.0)
+    assert from_zero.apply(0, 1.0, 0.0) == 0.0
+    later.apply(FRAME_US, 1.0, 0.0)
+    got = from_zero.apply(FRAME_US, 1.0, 1.0)
+    assert 0.0 < got < 0.5  # smoothed, not passed through
+    assert got == pytest.approx(later.apply(2 * FRAME_US, 1.0, 1.0), rel=1e-4)
+
+
 def test_relative_velocity_filter():
     f = RelativeVelocityFilter(window_size=5, velocity_scale=10.0)
     assert f.apply(FRAME_US, 1.0, 2.0) == 2.0  # first value passes through (alpha 1)
