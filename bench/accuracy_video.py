@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "py"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from mediapipe_video_reference import CONFIGS, OUT  # noqa: E402
+from metrics import distance, interocular, palm_size, torso_length  # noqa: E402
 from video_clips import clip_path, clips_for  # noqa: E402
 
 # frontml's own smoothing against the (unsmoothed) legacy face / hands graphs: config ->
@@ -38,7 +39,8 @@ from video_clips import clip_path, clips_for  # noqa: E402
 SMOOTHED = {"face_smooth": ("face", "short", True, "face"),
             "hands_lite_smooth": ("hands", "lite", True, "hands_lite"),
             "hands_full_smooth": ("hands", "full", True, "hands_full")}
-ALL_CONFIGS = {**{k: (*v, k) for k, v in CONFIGS.items()}, **SMOOTHED}
+ALL_CONFIGS = {**{k: (*v, k) for k, v in CONFIGS.items() if not k.endswith("_noise")},
+               **SMOOTHED}
 TARGET_MEDIAN = 0.03
 TARGET_P90 = 0.05
 POSE_NAMES = (
@@ -49,21 +51,9 @@ POSE_NAMES = (
 )
 
 
-def _dist(a: dict, b: dict, w: int, h: int) -> float:
-    return math.hypot((a["x"] - b["x"]) * w, (a["y"] - b["y"]) * h)
-
-
-def _mid(lms: list[dict], i: int, j: int) -> dict:
-    return {"x": (lms[i]["x"] + lms[j]["x"]) / 2, "y": (lms[i]["y"] + lms[j]["y"]) / 2}
-
-
 def scale_of(task: str, ref: list[dict], w: int, h: int) -> float:
-    """The still-image scripts' normaliser, from MediaPipe's landmarks."""
-    if task == "pose":
-        return _dist(_mid(ref, 11, 12), _mid(ref, 23, 24), w, h)
-    if task == "face":
-        return _dist(ref[33], ref[263], w, h)
-    return _dist(ref[0], ref[9], w, h)
+    """The still-image scripts' normaliser (bench/metrics.py), from MediaPipe's landmarks."""
+    return {"pose": torso_length, "face": interocular, "hands": palm_size}[task](ref, w, h)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -81,7 +71,7 @@ def pair(task: str, ours: list[dict], ref: list[dict], w: int, h: int) -> list[t
     candidates = []
     for i, a in enumerate(ours):
         for j, b in enumerate(ref):
-            d = _dist(a["landmarks"][anchor], b["landmarks"][anchor], w, h)
+            d = distance(a["landmarks"][anchor], b["landmarks"][anchor], w, h)
             if d <= scale_of(task, b["landmarks"], w, h):
                 candidates.append((d, i, j))
     used_i: set[int] = set()
@@ -148,7 +138,7 @@ def compare(task: str, ours: list[dict], ref: list[dict], w: int, h: int) -> dic
         frame = []
         for a, b in pairs:
             s = scale_of(task, b["landmarks"], w, h)
-            d = [_dist(x, y, w, h) / s for x, y in zip(a["landmarks"], b["landmarks"],
+            d = [distance(x, y, w, h) / s for x, y in zip(a["landmarks"], b["landmarks"],
                                                         strict=False)]
             frame.append(sum(d) / len(d))
             per_landmark.append(d)
@@ -189,6 +179,9 @@ def main() -> int:
     parser.add_argument("--per-frame", action="store_true")
     parser.add_argument("--rois", action="store_true", help="pose: crop vs MediaPipe's per frame")
     parser.add_argument("--json", type=Path, help="write the summary rows here")
+    parser.add_argument("--noise-floor", action="store_true",
+                        help="MediaPipe against itself on frames with +-1 grey-level noise "
+                             "(reference config pose_full_smooth_noise) instead of frontml")
     args = parser.parse_args()
     from video_clips import HEIGHT, WIDTH
 
@@ -208,7 +201,13 @@ def main() -> int:
                       file=sys.stderr)
                 continue
             ref = json.loads(ref_path.read_text())["frames"]
-            ours = run_frontml(task, model, smooth, clip_path(clip))
+            if args.noise_floor:
+                noisy = OUT / f"{clip.name}__{config}_noise.json"
+                if not noisy.exists():
+                    continue
+                ours = json.loads(noisy.read_text())["frames"]
+            else:
+                ours = run_frontml(task, model, smooth, clip_path(clip))
             c = compare(task, ours, ref, WIDTH, HEIGHT)
             for k in ("errors", "per_landmark"):
                 total[k].extend(c[k])

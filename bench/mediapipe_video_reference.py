@@ -36,6 +36,9 @@ OUT = ROOT / "bench" / ".cache" / "mediapipe_video"
 CONFIGS = {
     **{f"pose_{m}_{'smooth' if s else 'raw'}": ("pose", m, s)
        for m in ("lite", "full", "heavy") for s in (True, False)},
+    # MediaPipe against itself on frames with +-1 grey-level noise on 5 % of the values:
+    # how far tracking alone carries a difference that small (accuracy_video --noise-floor)
+    "pose_full_smooth_noise": ("pose", "full", True),
     "face": ("face", "short", False),
     **{f"hands_{m}": ("hands", m, False) for m in ("lite", "full")},
 }
@@ -99,6 +102,7 @@ def pose_solution(model: str, smooth: bool):
 
 def run_clip(name: str, config: str) -> dict:
     import mediapipe as mp
+    import numpy as np
     from video_clips import CLIPS, clip_path, write_clip
 
     task, model, smooth = CONFIGS[config]
@@ -117,8 +121,13 @@ def run_clip(name: str, config: str) -> dict:
             min_detection_confidence=0.5, min_tracking_confidence=0.5)
     from video_clips import decode
 
+    rng = np.random.default_rng(0)
     with solution:
         for rgb in decode(clip_path(clip)):
+            if config.endswith("_noise"):
+                flip = rng.random(rgb.shape) < 0.05
+                step = rng.choice(np.array([-1, 1], np.int16), rgb.shape)
+                rgb = np.clip(rgb.astype(np.int16) + flip * step, 0, 255).astype(np.uint8)
             if task == "pose":
                 r = solution.process({"image": rgb})
                 lms = r.pose_landmarks
