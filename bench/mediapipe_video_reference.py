@@ -151,11 +151,70 @@ def run_clip(name: str, config: str) -> dict:
             "frames": frames}
 
 
+FILTER_FIXTURE = ROOT / "tests" / "data" / "mediapipe_pose_filtering_pan_zoom.json"
+
+
+def record_filter_fixture(frames: int = 12) -> None:
+    """MediaPipe's PoseLandmarkFiltering inputs and outputs on the first frames of
+    astronaut_pan_zoom (pose full, smoothing on): the graph's unfiltered and filtered (auxiliary)
+    landmarks and its next-frame ROI, read by adding those internal streams to the graph's
+    outputs. tests/unit/test_calc_filters.py feeds the unfiltered ones to frontml's port."""
+    import mediapipe
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.python.solution_base import SolutionBase
+    from mediapipe.python.solutions import pose
+    from video_clips import CLIPS, clip_path, decode, write_clip
+
+    clip = next(c for c in CLIPS if c.name == "astronaut_pan_zoom")
+    write_clip(clip)
+    config = calculator_pb2.CalculatorGraphConfig()
+    config.ParseFromString((Path(mediapipe.__file__).parent.parent
+                            / pose._BINARYPB_FILE_PATH).read_bytes())
+    extra = ["unfiltered_pose_landmarks", "unfiltered_auxiliary_landmarks",
+             "auxiliary_landmarks"]
+    config.output_stream.extend(extra)
+    solution = SolutionBase(
+        graph_config=config,
+        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
+                     "enable_segmentation": False, "smooth_segmentation": False,
+                     "use_prev_landmarks": True},
+        outputs=["pose_landmarks", "pose_rect_from_landmarks", *extra])
+
+    def lms(packet) -> list[list[float]]:
+        return [[round(v, 7) for v in (lm.x, lm.y, lm.z, lm.visibility, lm.presence)]
+                for lm in packet.landmark]
+
+    out = []
+    with solution:
+        for i, rgb in enumerate(decode(clip_path(clip))):
+            if i >= frames:
+                break
+            r = solution.process({"image": rgb})
+            roi = r.pose_rect_from_landmarks
+            out.append({"timestamp_us": 33333 * (i + 1),
+                        "landmarks": lms(r.unfiltered_pose_landmarks),
+                        "auxiliary": lms(r.unfiltered_auxiliary_landmarks),
+                        "filtered_landmarks": lms(r.pose_landmarks),
+                        "filtered_auxiliary": lms(r.auxiliary_landmarks),
+                        "next_roi": [round(v, 7) for v in (roi.x_center, roi.y_center,
+                                                           roi.width, roi.height,
+                                                           roi.rotation)]})
+    FILTER_FIXTURE.write_text(json.dumps({
+        "mediapipe": mediapipe.__version__, "clip": clip.name, "model_complexity": 1,
+        "image": {"width": 640, "height": 480}, "frames": out}) + "\n")
+    print(f"wrote {FILTER_FIXTURE}", file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help=f"configurations (of {', '.join(CONFIGS)})")
     parser.add_argument("--clips", nargs="*", help="clip names (default: every clip of the task)")
+    parser.add_argument("--fixture", action="store_true",
+                        help=f"only write {FILTER_FIXTURE.relative_to(ROOT)}")
     args = parser.parse_args()
+    if args.fixture:
+        record_filter_fixture()
+        return 0
     from video_clips import clips_for
 
     OUT.mkdir(parents=True, exist_ok=True)
