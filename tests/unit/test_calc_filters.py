@@ -84,6 +84,19 @@ def test_one_euro_ignores_non_increasing_timestamps():
     assert f.apply(200, 1.0, 1.0) == pytest.approx(1.0)  # state unaffected by the rejected one
 
 
+def test_one_euro_first_frame_at_timestamp_zero_initialises():
+    # one_euro_filter.cc starts at kUninitializedTimestamp (-1): a first frame at t=0 (the
+    # CLI's first video frame) is the filter's first sample, so the next frame is smoothed
+    # exactly as when the stream starts later (MediaPipe's solutions start at 33333 us).
+    from_zero = OneEuroFilter(frequency=30, min_cutoff=1.0, beta=0.0, derivate_cutoff=1.0)
+    later = OneEuroFilter(frequency=30, min_cutoff=1.0, beta=0.0, derivate_cutoff=1.0)
+    assert from_zero.apply(0, 1.0, 0.0) == 0.0
+    later.apply(FRAME_US, 1.0, 0.0)
+    got = from_zero.apply(FRAME_US, 1.0, 1.0)
+    assert 0.0 < got < 0.5  # smoothed, not passed through
+    assert got == pytest.approx(later.apply(2 * FRAME_US, 1.0, 1.0), rel=1e-4)
+
+
 def test_relative_velocity_filter():
     f = RelativeVelocityFilter(window_size=5, velocity_scale=10.0)
     assert f.apply(FRAME_US, 1.0, 2.0) == 2.0  # first value passes through (alpha 1)
@@ -163,3 +176,34 @@ def test_pose_landmark_filtering_graph():
     assert POSE_LANDMARKS_FILTER.beta == 80.0
     empty = p.apply(3 * FRAME_US, 640, 480, None, None, None)
     assert empty.landmarks is None and empty.world_landmarks is None
+
+
+@pytest.mark.parametrize("first_us", [0, 33333])
+def test_pose_landmark_filtering_reproduces_mediapipe_video(first_us):
+    # MediaPipe's own PoseLandmarkFiltering on 12 video frames (unfiltered landmarks in,
+    # filtered landmarks + next-frame ROI out), recorded by
+    # bench/mediapipe_video_reference.py --fixture. Started at t=0 (the CLI's first frame) or
+    # at MediaPipe's 33333 us, the port gives MediaPipe's numbers.
+    import json
+    from pathlib import Path
+
+    from frontml.calculators.types import Landmark
+    from frontml.tasks.pose.filtering import pose_landmarks_to_roi
+
+    data = json.loads((Path(__file__).parent.parent / "data"
+                       / "mediapipe_pose_filtering_pan_zoom.json").read_text())
+    w, h = data["image"]["width"], data["image"]["height"]
+    filtering = PoseLandmarkFiltering(True)
+    for i, frame in enumerate(data["frames"]):
+        out = filtering.apply(first_us + 33333 * i, w, h,
+                              [Landmark(*v) for v in frame["landmarks"]],
+                              [Landmark(*v) for v in frame["auxiliary"]])
+        for got, want in ((out.landmarks, frame["filtered_landmarks"]),
+                          (out.auxiliary_landmarks, frame["filtered_auxiliary"])):
+            px = max(max(abs(a.x - b[0]) * w, abs(a.y - b[1]) * h)
+                     for a, b in zip(got, want, strict=True))
+            assert px < 0.01, f"frame {i}: {px:.4f} px from MediaPipe"
+            assert max(abs(a.visibility - b[3]) for a, b in zip(got, want, strict=True)) < 1e-5
+        roi = pose_landmarks_to_roi(out.auxiliary_landmarks, w, h)
+        got_roi = (roi.x_center, roi.y_center, roi.width, roi.height, roi.rotation)
+        assert got_roi == pytest.approx(frame["next_roi"], abs=1e-5), f"frame {i}"

@@ -408,6 +408,31 @@ def test_video_mode_tracks_without_the_detector():
     lm.close()
 
 
+def test_video_mode_roi_comes_from_the_raw_landmarks():
+    # MediaPipe's hand tracking takes the next ROI from the landmark model's own output
+    # (smoothing, where there is any, only shapes what is reported): the crops, and so the
+    # raw landmarks, must not depend on smoothing.
+    import numpy as np
+
+    from frontml.image import ArrayFrame, load_image
+    from frontml.runtime import run_sync
+    from frontml.tasks.hands import create_hand_landmarker
+
+    photo = load_image(PHOTO).array
+    frames = [ArrayFrame(np.roll(photo, (2 * i, 3 * i), axis=(0, 1))) for i in range(4)]
+    rois = {}
+    for smooth in (False, True):
+        lm = run_sync(create_hand_landmarker(HandsOptions(model="lite", num_hands=1,
+                                                          smooth_landmarks=smooth)))
+        rois[smooth] = []
+        for i, frame in enumerate(frames):
+            result = run_sync(lm.process(frame, i * 33.0))
+            assert len(result.hands) == 1
+            rois[smooth].append(result.hands[0].roi)
+        lm.close()
+    assert rois[True] == rois[False]
+
+
 def test_no_hands_in_coffee(landmarker_full):
     from skimage import data
 

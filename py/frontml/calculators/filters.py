@@ -72,6 +72,9 @@ class LowPassFilter:
 
 
 _EPSILON = 0.000001
+# one_euro_filter.cc (v0.10.21) kUninitializedTimestamp: a first frame at timestamp 0 is
+# filtered (it initialises the filter), not dropped as "not newer than the last one".
+_UNINITIALIZED_TIMESTAMP = -1
 
 
 # Port of mediapipe/util/filtering/one_euro_filter.cc; with threshold_cutoff set, the
@@ -107,7 +110,7 @@ class OneEuroFilter:
         self._threshold_beta = threshold_beta
         self._x = LowPassFilter(self._get_alpha(self._min_cutoff))
         self._dx = LowPassFilter(self._get_alpha(self._derivate_cutoff))
-        self._last_time = 0
+        self._last_time = _UNINITIALIZED_TIMESTAMP
 
     def apply(self, timestamp_us: int, value_scale: float, value: float) -> float:
         new_timestamp = int(timestamp_us) * _NS_PER_US

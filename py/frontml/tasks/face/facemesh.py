@@ -158,8 +158,9 @@ class FaceMesh(LandmarkerTask):
 
     def smooth(self, track: Track, found: _Found, timestamp_us: int, width: int,
                height: int) -> _Found:
-        smoothed = track.filters.apply(found.landmarks, timestamp_us, width, height,
-                                       object_scale_roi=found.roi)
+        # face_landmarks_detector_graph.cc: LandmarksSmoothingCalculator with NORM_LANDMARKS +
+        # IMAGE_SIZE only, so the object scale comes from the landmarks, not the ROI.
+        smoothed = track.filters.apply(found.landmarks, timestamp_us, width, height)
         if smoothed is not None:
             found.landmarks = smoothed
         return found

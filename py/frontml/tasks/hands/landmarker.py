@@ -33,7 +33,7 @@ from frontml.calculators.landmarks import (
     tensors_to_normalized_landmarks,
     world_landmark_projection,
 )
-from frontml.calculators.types import NormalizedRect
+from frontml.calculators.types import Landmark, NormalizedRect
 from frontml.image import Frame
 from frontml.runtime import Session, Tensor
 from frontml.tasks.core.landmarker import LandmarkerTask, Track
@@ -79,6 +79,7 @@ class HandLandmarker(LandmarkerTask):
         self._options = dataclasses.replace(
             _LANDMARK_OPTIONS, input_image_width=self._lm_w, input_image_height=self._lm_h
         )
+        self._raw_landmarks: list[Landmark] | None = None
 
     @classmethod
     def model_ids(cls, options: HandsOptions) -> tuple[str, ...]:
@@ -90,6 +91,8 @@ class HandLandmarker(LandmarkerTask):
 
     def smooth(self, track: Track, hand: Hand, timestamp_us: int, width: int,
                height: int) -> Hand:
+        # the core calls next_roi right after this: it takes the ROI from these
+        self._raw_landmarks = hand.landmarks
         if self.options.smooth_landmarks:
             landmarks_filter, world_filter = track.filters
             smoothed = landmarks_filter.apply(hand.landmarks, timestamp_us, width, height)
@@ -99,8 +102,12 @@ class HandLandmarker(LandmarkerTask):
         return hand
 
     def next_roi(self, hand: Hand, width: int, height: int) -> NormalizedRect:
-        # HandLandmarkLandmarksToRoi (hand_landmark_landmarks_to_roi.pbtxt)
-        return hand_landmarks_to_roi(hand.landmarks, width, height)
+        # HandLandmarkLandmarksToRoi (hand_landmark_landmarks_to_roi.pbtxt) on the raw
+        # landmarks: hand_landmark_tracking_cpu.pbtxt feeds it HandLandmarkCpu's output
+        # directly, and the Tasks HandLandmarker's HAND_RECT_NEXT_FRAME comes from the
+        # landmarks subgraph, before any smoothing.
+        raw, self._raw_landmarks = self._raw_landmarks or hand.landmarks, None
+        return hand_landmarks_to_roi(raw, width, height)
 
     def build_item(self, hand: Hand, width: int, height: int) -> Hand:
         if self.options.gestures:

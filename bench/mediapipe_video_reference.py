@@ -1,0 +1,238 @@
+"""MediaPipe's own video-mode results on the test clips: the reference for accuracy_video.py.
+
+Runs in its own venv (mediapipe 0.10.21 needs numpy<2), never imports frontml:
+
+    .venv-mediapipe/bin/python bench/mediapipe_video_reference.py [--only pose_full_smooth ...]
+
+Legacy solutions in video mode (static_image_mode=False: tracking from the previous frame's
+landmarks, the detector only when tracking is lost), frame by frame on the clips of
+bench/video_clips.py (decoded from the same y4m the frontml side reads):
+  pose:  mp.solutions.pose.Pose, model_complexity 0/1/2 (frontml lite/full/heavy),
+         smooth_landmarks True and False; also the graph's ROI_FROM_LANDMARKS / ROI_FROM_DETECTION
+         streams (the crop each frame used), for diagnosis.
+  face:  mp.solutions.face_mesh.FaceMesh(max_num_faces=1, refine_landmarks=False) (the legacy
+         graph has no landmark smoothing).
+  hands: mp.solutions.hands.Hands(max_num_hands=2, model_complexity 0/1) (no smoothing either).
+The wheel carries only the full pose landmark model and downloads lite/heavy from GitHub at first
+use; instead this copies them from npm `@mediapipe/pose` (node_modules/, the files frontml
+builds its lite/heavy models from; the full model there is byte-identical to the wheel's).
+Writes one JSON per (clip, configuration) to bench/.cache/mediapipe_video/ and skips those that
+exist (delete them to re-run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+OUT = ROOT / "bench" / ".cache" / "mediapipe_video"
+
+# name -> (task, frontml model / variant, smoothing)
+CONFIGS = {
+    **{f"pose_{m}_{'smooth' if s else 'raw'}": ("pose", m, s)
+       for m in ("lite", "full", "heavy") for s in (True, False)},
+    # MediaPipe against itself on frames with +-1 grey-level noise on 5 % of the values:
+    # how far tracking alone carries a difference that small (accuracy_video --noise-floor)
+    "pose_full_smooth_noise": ("pose", "full", True),
+    "face": ("face", "short", False),
+    **{f"hands_{m}": ("hands", m, False) for m in ("lite", "full")},
+}
+COMPLEXITY = {"lite": 0, "full": 1, "heavy": 2}
+
+
+def _rect(r) -> dict | None:
+    if r is None:
+        return None
+    return {"x_center": r.x_center, "y_center": r.y_center, "width": r.width,
+            "height": r.height, "rotation": r.rotation}
+
+
+def _landmarks(lms, visibility: bool = False) -> list[dict]:
+    out = []
+    for lm in lms.landmark:
+        d = {"x": round(lm.x, 6), "y": round(lm.y, 6), "z": round(lm.z, 6)}
+        if visibility:
+            d["visibility"] = round(lm.visibility, 5)
+        out.append(d)
+    return out
+
+
+def ensure_pose_model(model: str) -> None:
+    """lite/heavy .tflite into the wheel's modules/ from npm @mediapipe/pose (no download)."""
+    import shutil
+
+    import mediapipe
+
+    name = f"pose_landmark_{model}.tflite"
+    target = Path(mediapipe.__file__).parent / "modules" / "pose_landmark" / name
+    if not target.exists():
+        shutil.copyfile(ROOT / "node_modules" / "@mediapipe" / "pose" / name, target)
+
+
+def pose_solution(model: str, smooth: bool):
+    """mp.solutions.pose.Pose(static_image_mode=False, ...) asking the graph for its ROI
+    streams too (same graph, side packets and calculator params as the Pose class)."""
+    from mediapipe.python.solution_base import SolutionBase
+    from mediapipe.python.solutions import pose
+
+    complexity = COMPLEXITY[model]
+    ensure_pose_model(model)
+    return SolutionBase(
+        binary_graph_path=pose._BINARYPB_FILE_PATH,
+        side_inputs={
+            "model_complexity": complexity,
+            "smooth_landmarks": smooth,
+            "enable_segmentation": False,
+            "smooth_segmentation": smooth,
+            "use_prev_landmarks": True,
+        },
+        calculator_params={
+            "posedetectioncpu__TensorsToDetectionsCalculator.min_score_thresh": 0.5,
+            "poselandmarkbyroicpu__tensorstoposelandmarksandsegmentation__"
+            "ThresholdingCalculator.threshold": 0.5,
+        },
+        outputs=["pose_landmarks", "pose_rect_from_landmarks", "pose_rect_from_detection"],
+    )
+
+
+def run_clip(name: str, config: str) -> dict:
+    import mediapipe as mp
+    import numpy as np
+    from video_clips import CLIPS, clip_path, write_clip
+
+    task, model, smooth = CONFIGS[config]
+    clip = next(c for c in CLIPS if c.name == name)
+    write_clip(clip)
+    frames = []
+    if task == "pose":
+        solution = pose_solution(model, smooth)
+    elif task == "face":
+        solution = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=False, max_num_faces=1, refine_landmarks=False,
+            min_detection_confidence=0.5, min_tracking_confidence=0.5)
+    else:
+        solution = mp.solutions.hands.Hands(
+            static_image_mode=False, max_num_hands=2, model_complexity=COMPLEXITY[model],
+            min_detection_confidence=0.5, min_tracking_confidence=0.5)
+    from video_clips import decode
+
+    rng = np.random.default_rng(0)
+    with solution:
+        for rgb in decode(clip_path(clip)):
+            if config.endswith("_noise"):
+                flip = rng.random(rgb.shape) < 0.05
+                step = rng.choice(np.array([-1, 1], np.int16), rgb.shape)
+                rgb = np.clip(rgb.astype(np.int16) + flip * step, 0, 255).astype(np.uint8)
+            if task == "pose":
+                r = solution.process({"image": rgb})
+                lms = r.pose_landmarks
+                frames.append({
+                    "poses": [] if lms is None else [{"landmarks": _landmarks(lms, True)}],
+                    "roi_from_detection": _rect(r.pose_rect_from_detection),
+                    "roi_from_landmarks": _rect(r.pose_rect_from_landmarks),
+                })
+            elif task == "face":
+                r = solution.process(rgb)
+                faces = r.multi_face_landmarks or []
+                frames.append({"faces": [{"landmarks": _landmarks(f)} for f in faces]})
+            else:
+                r = solution.process(rgb)
+                hands = r.multi_hand_landmarks or []
+                labels = [h.classification[0].label for h in (r.multi_handedness or [])]
+                frames.append({"hands": [{"landmarks": _landmarks(h), "handedness": lab}
+                                         for h, lab in zip(hands, labels, strict=True)]})
+    return {"mediapipe": mp.__version__, "clip": name, "config": config, "task": task,
+            "model": model, "smooth_landmarks": smooth, "timestamps_us": "33333 * (i + 1)",
+            "frames": frames}
+
+
+FILTER_FIXTURE = ROOT / "tests" / "data" / "mediapipe_pose_filtering_pan_zoom.json"
+
+
+def record_filter_fixture(frames: int = 12) -> None:
+    """MediaPipe's PoseLandmarkFiltering inputs and outputs on the first frames of
+    astronaut_pan_zoom (pose full, smoothing on): the graph's unfiltered and filtered (auxiliary)
+    landmarks and its next-frame ROI, read by adding those internal streams to the graph's
+    outputs. tests/unit/test_calc_filters.py feeds the unfiltered ones to frontml's port."""
+    import mediapipe
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.python.solution_base import SolutionBase
+    from mediapipe.python.solutions import pose
+    from video_clips import CLIPS, clip_path, decode, write_clip
+
+    clip = next(c for c in CLIPS if c.name == "astronaut_pan_zoom")
+    write_clip(clip)
+    config = calculator_pb2.CalculatorGraphConfig()
+    config.ParseFromString((Path(mediapipe.__file__).parent.parent
+                            / pose._BINARYPB_FILE_PATH).read_bytes())
+    extra = ["unfiltered_pose_landmarks", "unfiltered_auxiliary_landmarks",
+             "auxiliary_landmarks"]
+    config.output_stream.extend(extra)
+    solution = SolutionBase(
+        graph_config=config,
+        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
+                     "enable_segmentation": False, "smooth_segmentation": False,
+                     "use_prev_landmarks": True},
+        outputs=["pose_landmarks", "pose_rect_from_landmarks", *extra])
+
+    def lms(packet) -> list[list[float]]:
+        return [[round(v, 7) for v in (lm.x, lm.y, lm.z, lm.visibility, lm.presence)]
+                for lm in packet.landmark]
+
+    out = []
+    with solution:
+        for i, rgb in enumerate(decode(clip_path(clip))):
+            if i >= frames:
+                break
+            r = solution.process({"image": rgb})
+            roi = r.pose_rect_from_landmarks
+            out.append({"timestamp_us": 33333 * (i + 1),
+                        "landmarks": lms(r.unfiltered_pose_landmarks),
+                        "auxiliary": lms(r.unfiltered_auxiliary_landmarks),
+                        "filtered_landmarks": lms(r.pose_landmarks),
+                        "filtered_auxiliary": lms(r.auxiliary_landmarks),
+                        "next_roi": [round(v, 7) for v in (roi.x_center, roi.y_center,
+                                                           roi.width, roi.height,
+                                                           roi.rotation)]})
+    FILTER_FIXTURE.write_text(json.dumps({
+        "mediapipe": mediapipe.__version__, "clip": clip.name, "model_complexity": 1,
+        "image": {"width": 640, "height": 480}, "frames": out}) + "\n")
+    print(f"wrote {FILTER_FIXTURE}", file=sys.stderr)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help=f"configurations (of {', '.join(CONFIGS)})")
+    parser.add_argument("--clips", nargs="*", help="clip names (default: every clip of the task)")
+    parser.add_argument("--fixture", action="store_true",
+                        help=f"only write {FILTER_FIXTURE.relative_to(ROOT)}")
+    args = parser.parse_args()
+    if args.fixture:
+        record_filter_fixture()
+        return 0
+    from video_clips import clips_for
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    for config in args.only or CONFIGS:
+        task = CONFIGS[config][0]
+        for clip in clips_for(task):
+            if args.clips and clip.name not in args.clips:
+                continue
+            out = OUT / f"{clip.name}__{config}.json"
+            if out.exists():
+                continue
+            start = time.perf_counter()
+            data = run_clip(clip.name, config)
+            out.write_text(json.dumps(data))
+            print(f"{out.name}: {len(data['frames'])} frames, "
+                  f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
