@@ -1,0 +1,45 @@
+"""Provider conformance in the browser: models give CPython's answer on the GPU providers
+(SwiftShader WebGL / CPU-emulated WebGPU here: correctness, not speed).
+
+The whole model x provider table is `python -m bench.conformance` (slow: minutes per model on
+emulated WebGPU); this pins the cases that matter most: the selfie segmenter, whose webgl mask
+was wrong before models/graph_edits.unfuse_pointwise_conv_activation, and the manifest's
+provider lists agreeing with what the browser does.
+"""
+
+import json
+
+import pytest
+
+from bench.conformance import MODELS, TOLERANCE, cpython_outputs, error, reference_feeds, run_page
+
+pytestmark = pytest.mark.e2e
+
+
+def _manifest() -> dict:
+    return {m["id"]: m for m in json.loads((MODELS / "manifest.json").read_text())["models"]}
+
+
+def _errors(page, server_url, model, provider):
+    page.goto(f"{server_url}/bench/conformance.html?provider={provider}")
+    page.wait_for_function("window.anchor && anchor.ready", timeout=60_000)
+    feeds = reference_feeds(model)
+    got = run_page(page, model, feeds, timeout_s=240)
+    ref = cpython_outputs(model, feeds)
+    return {name: error(got["outputs"][name], want) for name, want in ref.items()}
+
+
+@pytest.mark.parametrize("provider", ["wasm", "webgl"])
+def test_selfie_segmenter_is_right_on(provider, page, server_url):
+    model = _manifest()["selfie_segmentation"]
+    assert provider in model["providers"]
+    errors = _errors(page, server_url, model, provider)
+    assert max(errors.values()) <= TOLERANCE[provider], errors
+
+
+def test_pose_landmarks_on_webgl_match_cpython_or_fall_back(page, server_url):
+    model = _manifest()["pose_landmark_lite"]
+    errors = _errors(page, server_url, model, "webgl")
+    right = max(errors.values()) <= TOLERANCE["webgl"]
+    # The manifest offers webgl for this model exactly when the browser gets it right.
+    assert right == ("webgl" in model["providers"]), errors
