@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontml.errors import FrontmlError, InputError
-from frontml.tasks.pose.options import BLAZEPOSE_MODELS, MOVENET_MODELS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm",
@@ -85,7 +84,7 @@ def video_frames(frames: Iterator) -> Iterator:
         yield ArrayFrame(rgb, timestamp_ms)
 
 
-# ------------------------------------------------------------------ pose
+# ------------------------------------------------------------------ running a task
 
 
 def _round(value, digits: int = 6):
@@ -98,33 +97,24 @@ def _round(value, digits: int = 6):
     return value
 
 
-def _pose_summary(result, label: str) -> str:
-    w, h = result.image_width, result.image_height
-    if not result.poses:
-        return f"{label}: {w}x{h}, no pose"
-    parts = []
-    for i, pose in enumerate(result.poses):
-        nose = pose.keypoint("nose")
-        visible = sum(1 for lm in pose.landmarks if lm.visibility >= 0.5)
-        parts.append(f"pose {i}: score {pose.score:.2f}, "
-                     f"{visible}/{len(pose.landmarks)} landmarks visible, "
-                     f"nose at ({nose.x * w:.0f}, {nose.y * h:.0f}) px")
-    n = len(result.poses)
-    return f"{label}: {w}x{h}, {n} pose{'s' if n > 1 else ''}; " + "; ".join(parts)
-
-
-def run_task(args: argparse.Namespace, create: Callable, make_options: Callable[[str], object],
+def run_task(args: argparse.Namespace, name: str, make_options: Callable[[str], dict],
              summary: Callable[[object, str], str], runs_label: str = "detector") -> int:
     """The loop every task's CLI shares: an image gives one result (JSON object or summary), a
-    video one per frame (JSON lines), with the task's own `create(options)` and `summary`."""
+    video one per frame (JSON lines). The task `name` is created through the registry from
+    `make_options(running_mode)` (option field values); `summary` is the task's own."""
     from frontml.runtime import run_sync
+    from frontml.tasks import registry
     from frontml.timing import StageTimer
 
     kind, source = open_input(args.input)
-    options = make_options("image" if kind == "image" else "video")
+    try:
+        mode = "image" if kind == "image" else "video"
+        options = registry.make_options(name, make_options(mode))
+    except ValueError as exc:  # an option out of range: the user's input, not a crash
+        raise InputError(str(exc)) from None
 
     async def go() -> None:
-        task = await create(options)
+        task = await registry.create(name, options)
         try:
             if kind == "image":
                 timer = StageTimer()
@@ -155,35 +145,12 @@ def run_task(args: argparse.Namespace, create: Callable, make_options: Callable[
     return EXIT_OK
 
 
-def run_pose(args: argparse.Namespace) -> int:
-    from frontml.tasks.pose import PoseOptions, create_pose_detector
-
-    return run_task(
-        args, create_pose_detector,
-        lambda mode: PoseOptions(model=args.model, running_mode=mode, num_poses=args.num_poses),
-        _pose_summary)
-
-
-@command("pose", "body pose (BlazePose 33 landmarks or MoveNet 17) of an image or a video")
-def _pose_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", help="an image, a .y4m video, or another video (needs ffmpeg)")
-    parser.add_argument("--model", choices=BLAZEPOSE_MODELS + MOVENET_MODELS, default="full",
-                        help="BlazePose lite/full/heavy (33 landmarks), or MoveNet: movenet "
-                             "(MultiPose, 17 keypoints, ids), movenet_lightning/_thunder "
-                             "(default: full)")
-    parser.add_argument("--json", action="store_true",
-                        help="print JSON (one object for an image, one line per video frame)")
-    parser.add_argument("--num-poses", type=int, default=1, metavar="N",
-                        help="at most N people (default 1)")
-    parser.set_defaults(run=run_pose)
-
-
 # ------------------------------------------------------------------ main
 
 
-# Other tasks register their subcommands with @command in their own `cli` module.
-TASK_CLI_MODULES = ("frontml.tasks.segmentation.cli", "frontml.tasks.face.cli",
-                    "frontml.tasks.hands.cli")
+# Tasks register their subcommands with @command in their own `cli` module.
+TASK_CLI_MODULES = ("frontml.tasks.pose.cli", "frontml.tasks.segmentation.cli",
+                    "frontml.tasks.face.cli", "frontml.tasks.hands.cli")
 
 
 def _load_task_clis() -> None:
@@ -215,8 +182,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # usage errors exit 2 with argparse's message
     prog = f"frontml {args.command}"
-    if getattr(args, "num_poses", 1) < 1:
-        parser.error("--num-poses must be at least 1")
     try:
         return args.run(args)
     except InputError as exc:

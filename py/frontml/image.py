@@ -1,4 +1,4 @@
-"""Frames and the geometric image operations pipelines need: resize, crop, rotated crop.
+"""Frames and the geometric image operations pipelines need: resize and affine warps.
 
 An affine `Affine = (a, b, c, d, e, f)` maps OUTPUT continuous pixel coordinates (u, v) to
 SOURCE ones: sx = a*u + b*v + c, sy = d*u + e*v + f (pixel edges at integers, centres at +0.5).
@@ -9,13 +9,11 @@ uint8 tensor [1, H, W, 4], which is what every frontml image model takes as inpu
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
+from frontml.calculators.types import Affine, apply_affine, invert_affine
 from frontml.errors import InputError
 from frontml.runtime.tensor import Tensor
-
-Affine = tuple[float, float, float, float, float, float]
 
 
 def scale_matrix(src_w: int, src_h: int, out_w: int, out_h: int) -> Affine:
@@ -23,41 +21,27 @@ def scale_matrix(src_w: int, src_h: int, out_w: int, out_h: int) -> Affine:
     return (src_w / out_w, 0.0, 0.0, 0.0, src_h / out_h, 0.0)
 
 
-def crop_matrix(x: float, y: float, w: float, h: float, out_w: int, out_h: int) -> Affine:
-    """Axis-aligned crop of the source rectangle (x, y, w, h) in pixels to the output size."""
-    return (w / out_w, 0.0, x, 0.0, h / out_h, y)
+# MediaPipe's CPU ImageToTensorCalculator (OpenCV warpPerspective) samples with pixel centres at
+# integer coordinates; frontml affines put them at +0.5. Shifting the sampling affine by half a
+# pixel on both sides reproduces MediaPipe's CPU crops (measured: part of the gap to
+# mp.solutions.pose, see bench/accuracy_pose.py). Projection back uses the unshifted geometry.
+OPENCV_PIXEL_CENTRES = True
 
 
-def rotated_crop_matrix(
-    cx: float, cy: float, w: float, h: float, rotation: float, out_w: int, out_h: int
-) -> Affine:
-    """Crop a rectangle centred at (cx, cy) px, size w×h px, rotated by `rotation` radians.
-
-    Same convention as MediaPipe's GetRotatedSubRectToRectTransformMatrix: positive rotation
-    turns the rectangle clockwise on screen (y points down).
-    """
-    cos, sin = math.cos(rotation), math.sin(rotation)
-    sx, sy = w / out_w, h / out_h
-    a, b = cos * sx, -sin * sy
-    d, e = sin * sx, cos * sy
-    # the output centre (out_w/2, out_h/2) must land on (cx, cy)
-    c = cx - a * out_w / 2 - b * out_h / 2
-    f = cy - d * out_w / 2 - e * out_h / 2
-    return (a, b, c, d, e, f)
+def opencv_sampling(affine: Affine) -> Affine:
+    """The affine that samples like OpenCV's warp given MediaPipe's (corner-mapped) matrix."""
+    a, b, c, d, e, f = affine
+    return (a, b, c - 0.5 * a - 0.5 * b + 0.5, d, e, f - 0.5 * d - 0.5 * e + 0.5)
 
 
-def apply(m: Affine, u: float, v: float) -> tuple[float, float]:
-    """Map an output point to the source."""
-    return (m[0] * u + m[1] * v + m[2], m[3] * u + m[4] * v + m[5])
-
-
-def invert(m: Affine) -> Affine:
-    a, b, c, d, e, f = m
-    det = a * e - b * d
-    if det == 0:
-        raise ValueError("affine matrix is singular")
-    ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
-    return (ia, ib, -(ia * c + ib * f), id_, ie, -(id_ * c + ie * f))
+def warp_like_opencv(frame: Frame, affine: Affine, out_w: int, out_h: int,
+                     border: str) -> Tensor:
+    """frame.warp with MediaPipe's CPU sampling convention and the given border mode
+    (ImageToTensorCalculator: BORDER_ZERO for detector letterboxes, BORDER_REPLICATE, the
+    default, for ROI crops)."""
+    if OPENCV_PIXEL_CENTRES:
+        affine = opencv_sampling(affine)
+    return frame.warp(affine, out_w, out_h, border=border)
 
 
 class Frame:
@@ -77,9 +61,6 @@ class Frame:
 
     def resize(self, out_w: int, out_h: int) -> Tensor:
         return self.warp(scale_matrix(self.width, self.height, out_w, out_h), out_w, out_h)
-
-    def crop(self, x: float, y: float, w: float, h: float, out_w: int, out_h: int) -> Tensor:
-        return self.warp(crop_matrix(x, y, w, h, out_w, out_h), out_w, out_h)
 
     def rgba(self) -> Tensor:
         """The frame's own pixels, [1, H, W, 4]."""
@@ -171,3 +152,8 @@ def load_image(source: str | Path | bytes, timestamp_ms: float = 0.0) -> ArrayFr
         except (UnidentifiedImageError, OSError) as exc:
             raise InputError(f"{name} is not an image frontml can read ({exc})") from exc
     return ArrayFrame(np.asarray(img), timestamp_ms)
+
+
+__all__ = ["BORDERS", "OPENCV_PIXEL_CENTRES", "Affine", "ArrayFrame", "Frame", "apply_affine",
+           "check_border", "invert_affine", "load_image", "opencv_sampling", "scale_matrix",
+           "warp_like_opencv"]

@@ -34,7 +34,7 @@ async def manifest() -> dict[str, dict]:
     global _manifest
     if _manifest is None:
         if IN_BROWSER:
-            from frontml.web.glue import glue
+            from frontml.runtime.js_glue import glue
 
             g = await glue()
             try:
@@ -66,7 +66,7 @@ async def load_bytes(model_id: str, progress: Progress | None = None):
     if IN_BROWSER:
         from pyodide.ffi import JsException, create_proxy
 
-        from frontml.web.glue import glue
+        from frontml.runtime.js_glue import glue
 
         g = await glue()
         callback = create_proxy(lambda loaded, total: progress(model_id, loaded, total)

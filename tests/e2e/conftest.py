@@ -16,7 +16,15 @@ import serve
 from tests.media import astronaut_frame, write_y4m
 
 CHROMIUM = os.environ.get("FRONTML_CHROMIUM", "/usr/bin/chromium")
-PAGE_READY_MS = 60_000
+# Every wait scales with FRONTML_E2E_SLOW (default 1): on a machine shared by many jobs Pyodide
+# alone can take minutes to start. Outcomes are asserted, never durations.
+SLOW = float(os.environ.get("FRONTML_E2E_SLOW", "1"))
+PAGE_READY_MS = int(60_000 * SLOW)
+
+
+def ms(milliseconds: int) -> int:
+    """A wait in ms, scaled by FRONTML_E2E_SLOW."""
+    return int(milliseconds * SLOW)
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +105,7 @@ def network_guard(request):
         yield
         return
     page = request.getfixturevalue("page")
+    page.set_default_timeout(ms(30_000))
     off_origin: list[str] = []
     page_errors: list[str] = []
 

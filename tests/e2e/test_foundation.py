@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import ms, wait_ready
 from tests.tiny_models import mean_model, write_models_dir
 
 
@@ -59,7 +59,7 @@ def test_second_visit_loads_models_from_cache_offline(page, server_url):
     # Second visit: model files are unreachable, the Cache API copy (sha256-checked) is used.
     page.route("**/models/*.onnx", lambda route: route.abort())
     page.reload()
-    page.wait_for_function("window.frontml && window.frontml.results", timeout=60_000)
+    page.wait_for_function("window.frontml && window.frontml.results", timeout=ms(60_000))
     assert page.locator("#error").is_hidden()
 
 
@@ -88,9 +88,9 @@ def test_webgpu_provider_gives_the_same_mask_as_wasm(webgpu_page, server_url):
     # CPU-emulated WebGPU here (about 15 s a frame): a correctness check, not a speed one.
     page = webgpu_page
     page.goto(f"{server_url}/hello.html?provider=webgpu")
-    page.wait_for_function("window.frontml && window.frontml.results", timeout=120_000)
+    page.wait_for_function("window.frontml && window.frontml.results", timeout=ms(120_000))
     gpu = page.evaluate("window.frontml.results")
     page.goto(f"{server_url}/hello.html?provider=wasm")
-    page.wait_for_function("window.frontml && window.frontml.results", timeout=60_000)
+    page.wait_for_function("window.frontml && window.frontml.results", timeout=ms(60_000))
     cpu = page.evaluate("window.frontml.results")
     assert gpu["mean"] == pytest.approx(cpu["mean"], abs=1e-3)

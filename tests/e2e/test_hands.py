@@ -16,7 +16,7 @@ from PIL import Image
 from frontml.image import ArrayFrame
 from frontml.runtime import run_sync
 from frontml.tasks.hands import HandsOptions, create_hand_landmarker
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import ms, wait_ready
 from tests.media import write_y4m
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -61,10 +61,10 @@ def hand_page(hand_browser):
     assert not problems, problems
 
 
-def wait_hands(page, extra: str = "", timeout: int = 90_000) -> dict:
+def wait_hands(page, extra: str = "", timeout: int | None = None) -> dict:
     page.wait_for_function(
         "window.frontml.results && window.frontml.results.hands"
-        " && window.frontml.results.hands.length > 0" + extra, timeout=timeout)
+        " && window.frontml.results.hands.length > 0" + extra, timeout=timeout or ms(90_000))
     return page.evaluate("window.frontml.results")
 
 
@@ -114,7 +114,7 @@ def test_teach_a_sign_then_the_live_frame_is_labelled(hand_page, server_url, tmp
     assert "hi" in page.locator("#result").inner_text()
     # spell mode types the held sign once
     page.check("#spell")
-    page.wait_for_function("window.frontml.results.spelled === 'hi'", timeout=30_000)
+    page.wait_for_function("window.frontml.results.spelled === 'hi'", timeout=ms(30_000))
     # malformed import: a clear error, the example is kept
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")

@@ -11,7 +11,7 @@ from frontml.image import ArrayFrame
 from frontml.models import load_session
 from frontml.runtime import Tensor, run_sync
 from frontml.tasks.pose import PoseOptions, create_pose_detector
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import ms, wait_ready
 
 
 def page_result(page, url: str, min_frames: int = 1) -> dict:
@@ -20,7 +20,7 @@ def page_result(page, url: str, min_frames: int = 1) -> dict:
     page.wait_for_function(
         f"window.frontml.frames >= {min_frames} && window.frontml.results"
         " && window.frontml.results.poses && window.frontml.results.poses.length > 0",
-        timeout=60_000)
+        timeout=ms(60_000))
     return page.evaluate("window.frontml.results")
 
 
@@ -54,7 +54,7 @@ def test_blazepose_page_equals_cpython_and_finds_the_face(page, server_url):
     session = run_sync(load_session("pose_landmark_full"))
     out = run_sync(session.run({"image": Tensor.from_buffer("uint8", (1, 256, 256, 4), crop)}))
     cpu_raw = np.frombuffer(out["landmarks"].data, np.float32)
-    page_raw = np.asarray(res["landmark_output"], np.float32)
+    page_raw = np.frombuffer(base64.b64decode(res["landmark_output_b64"]), np.float32)
     xy = np.abs(cpu_raw - page_raw).reshape(39, 5)[:33, :2] / 256.0
     assert xy.max() <= 1e-3, f"ORT-web vs ORT on the same crop: {xy.max():.2e}"
     # The HUD shows the stages and the Python share.
@@ -86,3 +86,16 @@ def test_movenet_page_gives_ids_and_boxes(page, server_url, multi):
     page.wait_for_function(f"window.frontml.frames >= {frames + 3}")
     later = page.evaluate("window.frontml.results.poses")
     assert len(later) == 1 and isinstance(later[0]["id"], int)
+
+
+def test_bad_query_value_is_named_and_the_default_kept(page, server_url):
+    # Page.bind_controls: ?model= is checked against the <select>'s own options.
+    res = page_result(page, f"{server_url}/pose.html?model=giant&multi=maybe&mode=image")
+    errors = page.evaluate("window.frontml.errors")
+    assert any("?model='giant'" in e and "full, lite, heavy, movenet" in e for e in errors), errors
+    assert any("?multi='maybe'" in e and "1 or 0" in e for e in errors), errors
+    assert page.eval_on_selector("#model", "el => el.value") == "full"
+    assert len(res["poses"][0]["landmarks"]) == 33  # the default model ran
+    # ...and a control change is mirrored into the URL, so the link reproduces it.
+    page.select_option("#model", "lite")
+    page.wait_for_function("location.search.includes('model=lite')")

@@ -13,7 +13,7 @@ from PIL import Image
 from frontml.image import ArrayFrame
 from frontml.runtime import run_sync
 from frontml.tasks.segmentation import PersonSegmenter, SegmentationOptions
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import ms, wait_ready
 
 READ_CANVAS = """() => {
   const c = document.getElementById('overlay');
@@ -30,7 +30,7 @@ def open_page(page, url: str) -> dict:
     page.goto(url)
     wait_ready(page)
     page.wait_for_function("window.frontml.results && window.frontml.results.mask_b64",
-                           timeout=60_000)
+                           timeout=ms(60_000))
     return page.evaluate("window.frontml.results")
 
 
@@ -60,7 +60,7 @@ def next_frames(page, n: int = 3, effect: str | None = None) -> None:
     cond = f"window.frontml.frames >= {frames + n}"
     if effect:
         cond += f" && window.frontml.results.effect === '{effect}'"
-    page.wait_for_function(cond, timeout=30_000)
+    page.wait_for_function(cond, timeout=ms(30_000))
 
 
 def test_page_mask_equals_cpython(page, server_url):

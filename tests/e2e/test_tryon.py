@@ -12,7 +12,7 @@ from frontml.calculators.head_pose import euler_yxz
 from frontml.image import ArrayFrame
 from frontml.runtime import run_sync
 from frontml.tasks.face import FaceOptions, create_face_mesh
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import ms, wait_ready
 from tests.media import astronaut_frame, write_y4m
 
 FACE_READY = ("window.frontml.frames >= {n} && window.frontml.results"
@@ -23,7 +23,7 @@ FACE_READY = ("window.frontml.frames >= {n} && window.frontml.results"
 def page_result(page, url: str, min_frames: int = 1) -> dict:
     page.goto(url)
     wait_ready(page)
-    page.wait_for_function(FACE_READY.format(n=min_frames), timeout=60_000)
+    page.wait_for_function(FACE_READY.format(n=min_frames), timeout=ms(60_000))
     return page.evaluate("({...window.frontml.results, tryon: window.frontml.tryon})")
 
 

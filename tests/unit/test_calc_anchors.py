@@ -5,15 +5,13 @@ import math
 import pytest
 
 from frontml.calculators import (
-    DETECTOR_PRESETS,
-    FACE_DETECTION_FULL_RANGE,
-    FACE_DETECTION_SHORT_RANGE,
-    OBJECTRON_SSD_MOBILENETV2_OIDV4,
-    PALM_DETECTION,
-    POSE_DETECTION,
     SsdAnchorsCalculatorOptions,
     generate_anchors,
 )
+from frontml.tasks.face.constants import FACE_DETECTION_FULL_RANGE, FACE_DETECTION_SHORT_RANGE
+from frontml.tasks.hands.constants import PALM_DETECTION
+from frontml.tasks.pose.constants import POSE_DETECTION
+from tests.unit.detector_presets import DETECTOR_PRESETS, OBJECTRON_SSD_MOBILENETV2_OIDV4
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from array import array
 import pytest
 
 from frontml.calculators import (
-    POSE_DETECTION,
     Anchor,
     Detection,
     Landmark,
@@ -21,6 +20,7 @@ from frontml.calculators import (
     remove_landmark_letterbox,
     tensors_to_detections,
 )
+from frontml.tasks.pose.constants import POSE_DETECTION
 
 
 def _logit(p):

@@ -6,19 +6,19 @@ import random
 import pytest
 
 from frontml.calculators import (
-    POSE_LANDMARKS_FILTER,
     Landmark,
     LandmarksSmoothing,
     LowPassFilter,
     NormalizedRect,
     OneEuroFilter,
     OneEuroFilterOptions,
-    PoseLandmarkFiltering,
     RelativeVelocityFilter,
     VelocityFilterOptions,
     VisibilitySmoothing,
     get_object_scale_from_roi,
 )
+from frontml.tasks.pose.constants import POSE_LANDMARKS_FILTER
+from frontml.tasks.pose.filtering import PoseLandmarkFiltering
 
 FRAME_US = 33_333  # ~30 fps
 

@@ -5,9 +5,6 @@ import math
 import pytest
 
 from frontml.calculators import (
-    FACE_DETECTION_TO_ROI,
-    POSE_DETECTION_TO_ROI,
-    POSE_LANDMARKS_OPTIONS,
     Detection,
     DetectionsToRectsCalculatorOptions,
     Landmark,
@@ -24,12 +21,14 @@ from frontml.calculators import (
     landmark_projection,
     landmarks_to_detection,
     normalize_radians,
-    pose_landmarks_to_roi,
     project_landmarks_with_matrix,
     tensors_to_normalized_landmarks,
     transform_normalized_rect,
     world_landmark_projection,
 )
+from frontml.tasks.face.constants import FACE_DETECTION_TO_ROI
+from frontml.tasks.pose.constants import POSE_DETECTION_TO_ROI, POSE_LANDMARKS_OPTIONS
+from frontml.tasks.pose.filtering import pose_landmarks_to_roi
 
 ROT_90 = DetectionsToRectsCalculatorOptions(
     rotation_vector_start_keypoint_index=0,

@@ -9,7 +9,7 @@ from frontml.calculators import (
     BoundingBoxTracker,
     Keypoint,
     KeypointTracker,
-    Pose,
+    TrackedPose,
     TrackerConfig,
 )
 
@@ -17,13 +17,13 @@ MS = 1000  # microseconds per millisecond
 
 
 def _box_pose(xmin, ymin, xmax, ymax, score=0.9):
-    return Pose(keypoints=[], score=score, box=BoundingBox(xmin, ymin, xmax, ymax))
+    return TrackedPose(keypoints=[], score=score, box=BoundingBox(xmin, ymin, xmax, ymax))
 
 
 def _kp_pose(dx=0.0, dy=0.0, score=0.9):
     # 17 keypoints spread over a person-sized region.
     kps = [Keypoint(0.3 + 0.02 * i + dx, 0.2 + 0.03 * i + dy, score) for i in range(17)]
-    return Pose(keypoints=kps, score=score)
+    return TrackedPose(keypoints=kps, score=score)
 
 
 def test_default_configs():

@@ -12,20 +12,11 @@ import pytest
 from PIL import Image
 
 from frontml.calculators import (
-    FACE_DETECTION_FULL_RANGE,
-    FACE_DETECTION_SHORT_RANGE,
-    FACE_DETECTION_TO_ROI,
     Detection,
     Landmark,
     detection_to_roi,
     generate_anchors,
     non_max_suppression,
-)
-from frontml.calculators.face_landmarks import (
-    eye_aspect_ratio,
-    face_landmarks_to_roi,
-    iris_roi,
-    mouth_open_ratio,
 )
 from frontml.calculators.head_pose import (
     euler_yxz,
@@ -36,6 +27,17 @@ from frontml.calculators.head_pose import (
 from frontml.image import ArrayFrame
 from frontml.runtime import run_sync
 from frontml.tasks.face import FaceOptions, create_face_mesh, head_pose
+from frontml.tasks.face.constants import (
+    FACE_DETECTION_FULL_RANGE,
+    FACE_DETECTION_SHORT_RANGE,
+    FACE_DETECTION_TO_ROI,
+)
+from frontml.tasks.face.landmarks import (
+    eye_aspect_ratio,
+    face_landmarks_to_roi,
+    iris_roi,
+    mouth_open_ratio,
+)
 from frontml.tasks.face.template import CANONICAL_FACE, MIRROR
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -11,14 +11,7 @@ from pathlib import Path
 import pytest
 
 from frontml.calculators import NormalizedRect
-from frontml.calculators.detections_to_rects import PALM_DETECTION_TO_ROI
-from frontml.calculators.hand_landmarks_to_rect import (
-    HAND_PALM_LANDMARK_INDICES,
-    hand_landmarks_to_rect,
-    hand_landmarks_to_roi,
-    hand_rotation,
-    handedness_from_tensor,
-)
+from frontml.calculators.association_norm_rect import associate
 from frontml.calculators.types import Landmark
 from frontml.tasks.hands import (
     GESTURES,
@@ -32,7 +25,13 @@ from frontml.tasks.hands import (
     classify_gesture,
     hand_features,
 )
-from frontml.tasks.hands.landmarker import associate
+from frontml.tasks.hands.constants import HAND_PALM_LANDMARK_INDICES, PALM_DETECTION_TO_ROI
+from frontml.tasks.hands.landmarks_to_rect import (
+    hand_landmarks_to_rect,
+    hand_landmarks_to_roi,
+    hand_rotation,
+    handedness_from_tensor,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "mediapipe_hands_sample5.json"

@@ -5,16 +5,25 @@ import math
 import numpy as np
 import pytest
 
+from frontml.calculators.image_to_tensor import roi_to_affine
+from frontml.calculators.types import RotatedRect
 from frontml.errors import InputError
 from frontml.image import (
     ArrayFrame,
-    apply,
-    crop_matrix,
-    invert,
+    apply_affine,
+    invert_affine,
     load_image,
-    rotated_crop_matrix,
+    opencv_sampling,
     scale_matrix,
 )
+
+
+def rotated_crop_matrix(cx, cy, w, h, rotation, out_w, out_h):
+    return roi_to_affine(RotatedRect(cx, cy, w, h, rotation), out_w, out_h)
+
+
+def crop_matrix(x, y, w, h, out_w, out_h):
+    return (w / out_w, 0.0, x, 0.0, h / out_h, y)
 
 
 def gradient(w=64, h=48):
@@ -25,17 +34,17 @@ def gradient(w=64, h=48):
 
 def test_rotated_crop_centre_and_corners():
     m = rotated_crop_matrix(50, 40, 20, 10, 0.0, 200, 100)
-    assert apply(m, 100, 50) == pytest.approx((50, 40))
-    assert apply(m, 0, 0) == pytest.approx((40, 35))
+    assert apply_affine(m, 100, 50) == pytest.approx((50, 40))
+    assert apply_affine(m, 0, 0) == pytest.approx((40, 35))
     # 90° clockwise on screen: the output's +u axis points down the source (+y).
     r = rotated_crop_matrix(50, 40, 20, 20, math.pi / 2, 100, 100)
-    du = np.subtract(apply(r, 60, 50), apply(r, 50, 50))
+    du = np.subtract(apply_affine(r, 60, 50), apply_affine(r, 50, 50))
     assert du == pytest.approx((0, 2), abs=1e-9)
 
 
 def test_invert_round_trip():
     m = rotated_crop_matrix(12, 34, 56, 78, 0.3, 64, 64)
-    u, v = apply(invert(m), *apply(m, 7.5, 20.25))
+    u, v = apply_affine(invert_affine(m), *apply_affine(m, 7.5, 20.25))
     assert (u, v) == pytest.approx((7.5, 20.25))
 
 
@@ -44,7 +53,7 @@ def test_warp_identity_and_crop_reproduce_pixels():
     frame = ArrayFrame(img)
     same = np.frombuffer(frame.warp((1, 0, 0, 0, 1, 0), 64, 48).data, np.uint8).reshape(48, 64, 4)
     assert np.array_equal(same[..., :3], img) and (same[..., 3] == 255).all()
-    crop = frame.crop(10, 5, 20, 30, 20, 30)
+    crop = frame.warp(crop_matrix(10, 5, 20, 30, 20, 30), 20, 30)
     crop = np.frombuffer(crop.data, np.uint8).reshape(30, 20, 4)
     assert np.array_equal(crop[..., :3], img[5:35, 10:30])
 
@@ -56,12 +65,18 @@ def test_resize_samples_pixel_centres():
     # output pixel (0,0) centre maps to source (1,1): between source pixels 0 and 1 (x and y).
     assert abs(half[0, 0, 0] - (full[0, 0, 0] + full[0, 1, 0]) / 2) <= 1
     assert scale_matrix(64, 48, 32, 24) == (2.0, 0.0, 0.0, 0.0, 2.0, 0.0)
-    assert crop_matrix(1, 2, 3, 4, 3, 4) == (1.0, 0.0, 1, 0.0, 1.0, 2)
+
+
+def test_opencv_sampling_shifts_by_half_a_pixel():
+    # identity at the same size: OpenCV's integer pixel centres = frontml's +0.5 centres
+    assert opencv_sampling((1.0, 0.0, 0.0, 0.0, 1.0, 0.0)) == (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    # a 2x downscale samples half a source pixel earlier than the corner-mapped matrix
+    assert opencv_sampling((2.0, 0.0, 0.0, 0.0, 2.0, 0.0)) == (2.0, 0.0, -0.5, 0.0, 2.0, -0.5)
 
 
 def test_outside_the_source_is_transparent_black():
     frame = ArrayFrame(gradient())
-    out = np.frombuffer(frame.crop(-100, -100, 10, 10, 4, 4).data, np.uint8)
+    out = np.frombuffer(frame.warp(crop_matrix(-100, -100, 10, 10, 4, 4), 4, 4).data, np.uint8)
     assert not out.any()
 
 

@@ -14,7 +14,7 @@ from array import array
 import numpy as np
 import pytest
 
-from frontml.errors import InputError, ModelError, ModelIntegrityError
+from frontml.errors import ModelError, ModelIntegrityError
 from frontml.image import ArrayFrame
 from frontml.models import load_session
 from frontml.runtime import Session, Tensor, run_sync
@@ -23,10 +23,9 @@ from frontml.tasks.pose.movenet import (
     COCO_KEYPOINTS,
     COCO_SKELETON,
     MoveNet,
-    MoveNetOptions,
     multipose_letterbox,
-    resolve_options,
 )
+from frontml.tasks.pose.options import PoseOptions
 from frontml.timing import StageTimer
 
 
@@ -50,9 +49,14 @@ def multipose_session():
     session.close()
 
 
+def movenet_options(**options) -> PoseOptions:
+    """MoveNet MultiPose options, up to 6 people unless told otherwise."""
+    return PoseOptions(**{"model": "movenet", "num_poses": 6, **options})
+
+
 def detector(session: Session, **options) -> MoveNet:
     """A fresh detector (fresh tracker) on a shared session."""
-    return MoveNet(session, resolve_options(MoveNetOptions(**options)))
+    return MoveNet(session, movenet_options(**options))
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +124,7 @@ def test_letterboxed_input_is_zero_padded(multipose_session):
 
     net = detector(multipose_session)
     process(net, data.coffee())  # 600×400 -> 256×171, padded to 256×256 at the bottom
-    pixels = np.frombuffer(net.last_input.data, np.uint8).reshape(256, 256, 4)
+    pixels = np.frombuffer(net.debug_tensors()["input"].data, np.uint8).reshape(256, 256, 4)
     assert pixels[171:].max() == 0
     assert pixels[:171, :, :3].mean() > 50
 
@@ -135,7 +139,7 @@ def _shift(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
 
 @pytest.mark.parametrize("tracker_type", ["bounding_box", "keypoint"])
 def test_tracker_keeps_the_id_across_shifted_frames(multipose_session, astronaut, tracker_type):
-    net = detector(multipose_session, tracker_type=tracker_type, enable_smoothing=False)
+    net = detector(multipose_session, tracker_type=tracker_type, smooth_landmarks=False)
     noses, ids = [], []
     for i, (dx, dy) in enumerate([(0, 0), (6, 3), (12, 6)]):
         result = process(net, _shift(astronaut, dx, dy), timestamp_ms=33.0 * i)
@@ -150,7 +154,7 @@ def test_tracker_keeps_the_id_across_shifted_frames(multipose_session, astronaut
 
 def test_smoothing_keeps_id_and_stays_near_raw(multipose_session, astronaut):
     smooth = detector(multipose_session)  # smoothing on (the default)
-    raw = detector(multipose_session, enable_smoothing=False)
+    raw = detector(multipose_session, smooth_landmarks=False)
     for i, (dx, dy) in enumerate([(0, 0), (6, 3), (12, 6)]):
         frame = _shift(astronaut, dx, dy)
         a = process(smooth, frame, 33.0 * i).poses
@@ -207,7 +211,7 @@ def test_pose_factory_creates_movenet(multipose_session, astronaut):
     try:
         assert isinstance(net, MoveNet)
         assert calls and calls[-1][0] == "movenet_multipose"
-        assert net.options.num_poses == 2 and not net.options.enable_smoothing
+        assert net.options.num_poses == 2 and not net.options.smooth_landmarks
         double = np.concatenate([astronaut, astronaut], axis=1)
         assert {p.id for p in process(net, double).poses} == {1, 2}
     finally:
@@ -218,7 +222,7 @@ def test_pose_factory_creates_movenet(multipose_session, astronaut):
 def test_single_pose_models_on_astronaut(model, astronaut):
     session = _session(model)
     try:
-        net = MoveNet(session, resolve_options(MoveNetOptions(model=model)))
+        net = MoveNet(session, PoseOptions(model=model))
         poses = [process(net, astronaut, 33.0 * i).poses for i in range(3)]
     finally:
         session.close()
@@ -266,7 +270,7 @@ def _frame(width: int, height: int) -> ArrayFrame:
 def test_decoding_unpads_filters_and_sorts():
     # 600×400 frame: resized 256×171, padded 256×256 -> y scales by 256/171, x by 1
     fake = FakeMultiPose([_person(0.3, 0.2, 0.2), _person(0.7, 0.4, 0.9), _person(0.5, 0.3, 0.6)])
-    net = MoveNet(fake, resolve_options(MoveNetOptions()))
+    net = MoveNet(fake, movenet_options())
     result = run(net.process(_frame(600, 400), 0.0))
     assert [round(p.score, 3) for p in result.poses] == [0.9, 0.6]  # 0.2 < 0.25 dropped
     assert [p.id for p in result.poses] == [1, 2]
@@ -283,7 +287,7 @@ def test_decoding_unpads_filters_and_sorts():
 def test_decoding_portrait_unpads_x():
     # 300×600 portrait: resized 128×256, padded to 256×256 at the right -> x scales by 2
     fake = FakeMultiPose([_person(0.25, 0.5, 0.8)])
-    result = run(MoveNet(fake, resolve_options(MoveNetOptions())).process(_frame(300, 600)))
+    result = run(MoveNet(fake, movenet_options()).process(_frame(300, 600)))
     (pose,) = result.poses
     assert pose.landmarks[0].x == pytest.approx(0.5, abs=1e-6)
     assert pose.landmarks[0].y == pytest.approx(0.5, abs=1e-6)
@@ -292,13 +296,13 @@ def test_decoding_portrait_unpads_x():
 
 def test_tracking_off_gives_no_ids():
     fake = FakeMultiPose([_person(0.5, 0.5, 0.8)])
-    net = MoveNet(fake, resolve_options(MoveNetOptions(enable_tracking=False)))
+    net = MoveNet(fake, movenet_options(enable_tracking=False))
     assert [p.id for p in run(net.process(_frame(256, 256))).poses] == [None]
 
 
 def test_track_expires_after_max_age():
     fake = FakeMultiPose([_person(0.5, 0.5, 0.8)])
-    net = MoveNet(fake, resolve_options(MoveNetOptions()))
+    net = MoveNet(fake, movenet_options())
     assert run(net.process(_frame(256, 256), 0.0)).poses[0].id == 1
     assert run(net.process(_frame(256, 256), 900.0)).poses[0].id == 1
     assert run(net.process(_frame(256, 256), 2000.0)).poses[0].id == 2  # 1.1 s > max_age 1 s
@@ -319,28 +323,28 @@ def test_letterbox_geometry_matches_tfjs():
     assert multipose_letterbox(1024, 2, 256).resized_height == 1  # 0.5 -> 1 (round: 0)
 
 
-def test_options_validation_and_pose_options_duck_typing():
-    with pytest.raises(InputError, match="num_poses"):
-        resolve_options(MoveNetOptions(num_poses=7))
-    with pytest.raises(InputError, match="unknown MoveNet model"):
-        resolve_options(MoveNetOptions(model="posenet"))
-    with pytest.raises(InputError, match="tracker_type"):
-        resolve_options(MoveNetOptions(tracker_type="hungarian"))
-
-    class PoseOptionsLike:  # the BlazePose options: smooth_landmarks, an enum running mode
-        model = "movenet"
-        num_poses = 2
-        smooth_landmarks = False
-        provider = "webgpu"
-
-        class running_mode:  # noqa: N801 - stands in for an enum member
-            value = "IMAGE"
-
-    opts = resolve_options(PoseOptionsLike())
-    assert (opts.num_poses, opts.enable_smoothing, opts.provider, opts.running_mode) == (
-        2, False, "webgpu", "image")
+def test_options_validation_with_pose_options():
+    with pytest.raises(ValueError, match="num_poses"):
+        PoseOptions(model="movenet", num_poses=7)
+    with pytest.raises(ValueError, match="model"):
+        PoseOptions(model="posenet")
+    with pytest.raises(ValueError, match="tracker_type"):
+        PoseOptions(model="movenet", tracker_type="hungarian")
+    opts = PoseOptions(model="movenet")
     assert opts.min_pose_score == 0.25 and opts.tracker_type == "bounding_box"
-    assert resolve_options(MoveNetOptions(model="movenet_lightning")).num_poses == 1
+    assert PoseOptions(model="full", num_poses=9).num_poses == 9  # no MoveNet limit
+
+
+def test_single_pose_models_find_one_person():
+    class OneInput(Session):
+        backend = "fake"
+
+        def __init__(self) -> None:
+            super().__init__("m", [TensorInfo("input", "uint8", (1, 192, 192, 3))],
+                             [TensorInfo("out", "float32", (1, 1, 17, 3))])
+
+    net = MoveNet(OneInput(), PoseOptions(model="movenet_lightning", num_poses=3))
+    assert net.num_poses == 1
 
 
 def test_constants_for_drawing():

@@ -6,7 +6,7 @@
 // mesh is, in the same frame (no lag: the matrix comes from the landmarks of the frame shown).
 import * as THREE from '../vendor/three/three.module.js';
 
-const state = (globalThis.frontml ??= { stats: {}, results: null, errors: [], ready: false });
+import { state } from './page.js';
 
 // Glasses in template centimetres: origin between the eyes (mesh landmark 168), x toward the
 // subject's left, y up, z toward the viewer. Eye centres sit at about (+-3.15, -0.6).

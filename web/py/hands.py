@@ -1,54 +1,34 @@
 # hands.html: hand landmarks, gestures and teachable signs on the camera, drawn live.
 import asyncio
-from array import array
-
-import js
-from pyodide.ffi import create_proxy, to_js
 
 from frontml.tasks.hands import (
-    HAND_CONNECTIONS,
     NO_SIGN,
-    HandsOptions,
     NoExamplesError,
     SignClassifier,
     SignDataError,
     SignSpeller,
-    create_hand_landmarker,
 )
-from frontml.web.page import Page, query_param
+from frontml.web.page import Page
 
-page = await Page().init()  # noqa: F704 (PyScript runs this file with top-level await)
-await page.glue.showSource("./py/hands.py", js.document.getElementById("source"))  # noqa: F704
-doc = js.document
-debug = query_param("debug") == "1"
+page = await Page().init("./py/hands.py")  # noqa: F704 (PyScript runs this with top-level await)
+doc = page.doc
 STORE_KEY = "hands"
-controls = {name: doc.getElementById(name) for name in ("model", "num_hands", "smooth")}
-controls["model"].value = query_param("model", "full")
-if query_param("hands"):
-    controls["num_hands"].value = query_param("hands")
-EDGES = to_js(array("i", [i for edge in HAND_CONNECTIONS for i in edge]))
 COLOURS = {"Left": "#40c4ff", "Right": "#00e676"}
-state = {"landmarker": None, "hands": []}
+state = {"hands": []}
 signs = SignClassifier()
-speller = SignSpeller(hold_frames=int(query_param("hold", "8")))
+speller = SignSpeller(hold_frames=int(page.param("hold", "8")))
 status = doc.getElementById("teach-status")
 labels_box = doc.getElementById("labels")
-proxies = []  # event-handler proxies live as long as the page
 
 
-def options() -> HandsOptions:
-    return HandsOptions(
-        model=str(controls["model"].value),
-        running_mode=query_param("mode", "video"),
-        num_hands=int(controls["num_hands"].value),
-        smooth_landmarks=bool(controls["smooth"].checked),
-        provider=page.provider,
-    )
+async def load():
+    await page.create_task("hands", {"model": controls["model"],
+                                     "num_hands": int(controls["num_hands"]),
+                                     "smooth_landmarks": controls["smooth"]})
 
 
-async def load_landmarker(*_):
-    old, state["landmarker"] = state["landmarker"], None
-    state["landmarker"] = await page.replace_task(old, create_hand_landmarker, options())
+controls = page.bind_controls("model", "num_hands", "smooth", params={"num_hands": "hands"},
+                              on_change=load)
 
 
 # ------------------------------------------------------------------ teaching
@@ -78,9 +58,7 @@ def render_labels(extra: str | None = None) -> None:
         button.textContent = f"record {label}"
         button.dataset.label = label
         button.className = "record"
-        handler = create_proxy(lambda _e, label=label: record(label))
-        proxies.append(handler)
-        button.addEventListener("click", handler)
+        page.listen(button, "click", lambda _e, label=label: record(label))
         labels_box.appendChild(button)
 
 
@@ -152,22 +130,17 @@ def clear_text(*_):
 
 
 def draw(result, frame, labels) -> None:
-    page.glue.fitCanvas(page.overlay, frame.width, frame.height).drawImage(frame.canvas, 0, 0)
-    w, h = frame.width, frame.height
+    page.draw_frame(frame)
     for hand, label in zip(result.hands, labels, strict=True):
-        points = array("f", [v for lm in hand.landmarks for v in (lm.x * w, lm.y * h)])
         colour = COLOURS.get(hand.handedness, "#ffab00")
-        page.glue.drawSkeleton(page.overlay, to_js(points), EDGES, colour)
-        xs = [lm.x * w for lm in hand.landmarks]
-        ys = [lm.y * h for lm in hand.landmarks]
-        page.glue.drawLabel(page.overlay, f"{hand.handedness} · {label}",
-                            min(xs), max(4.0, min(ys) - 6), colour)
+        page.draw_landmarks(hand.landmarks, result.connections, colour)
+        x = min(lm.x for lm in hand.landmarks)
+        y = max(4.0 / frame.height, min(lm.y for lm in hand.landmarks) - 6.0 / frame.height)
+        page.draw_labels([f"{hand.handedness} · {label}"], [(x, y)], colour)
 
 
 async def step(frame, timer):
-    landmarker = state["landmarker"]
-    if landmarker is None:
-        return {"loading": True}
+    landmarker = page.task
     result = await landmarker.process(frame, frame.timestamp_ms, timer)
     state["hands"] = result.hands
     out = result.to_json()
@@ -195,33 +168,19 @@ async def step(frame, timer):
         out["examples"] = len(signs.examples)
     with timer.stage("render"):
         draw(result, frame, labels)
-    doc.getElementById("result").textContent = "\n".join(
+    page.show_result("\n".join(
         f"{h['handedness']} {h['score']:.2f}: {label}" for h, label in zip(out["hands"], labels,
                                                                               strict=True)
-    ) or "no hands"
+    ) or "no hands")
     out["detector_runs"] = landmarker.detector_runs
-    if debug:  # tests compare with CPython on exactly these pixels
+    if page.debug:  # tests compare with CPython on exactly these pixels
         out.update(page.debug_payload(frame))
     return out
 
 
-def listen(element_id: str, event: str, handler) -> None:
-    proxy = create_proxy(handler)
-    proxies.append(proxy)
-    doc.getElementById(element_id).addEventListener(event, proxy)
-
-
-page.on_file_input(step)
-listen("add-label", "click", add_label)
-listen("import", "change", import_file)
-listen("export", "click", export_json)
-listen("clear", "click", clear_all)
-listen("clear-text", "click", clear_text)
-for control in controls.values():
-    control.addEventListener("change", create_proxy(load_landmarker))
-try:
+async def restore() -> None:
     try:
-        saved = str(await page.glue.signsLoad(STORE_KEY))  # noqa: F704
+        saved = str(await page.glue.signsLoad(STORE_KEY))
         if saved:
             signs.load_json(saved)
     except SignDataError as exc:
@@ -231,12 +190,16 @@ try:
     render_labels()
     if signs.examples:
         show_status(describe())
-    if query_param("image"):
-        await page.open_image_url(query_param("image"))  # noqa: F704
-    else:
-        await page.open_camera()  # noqa: F704 (on failure the page says why; files still work)
-    await load_landmarker()  # noqa: F704
-    if page.source is not None:
-        page.run(step)
-finally:
-    page.ready()
+
+
+async def load_all():
+    await restore()
+    await load()
+
+
+page.listen("add-label", "click", add_label)
+page.listen("import", "change", import_file)
+page.listen("export", "click", export_json)
+page.listen("clear", "click", clear_all)
+page.listen("clear-text", "click", clear_text)
+await page.start(step, load=load_all)  # noqa: F704

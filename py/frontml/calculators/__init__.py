@@ -1,18 +1,19 @@
 """Pure-Python ports of MediaPipe calculators (and the tfjs-models MoveNet tracker).
 
+Generic ports only: each task's graph options (detector presets, ROI subgraphs, landmark
+tensors, smoothing) live in `frontml/tasks/<task>/constants.py`.
+
 Stdlib only, so the same code runs in Pyodide and CPython. One small module per calculator,
 in the style of tfjs-models pose-detection/src/calculators.
 """
 
+from frontml.calculators.association_norm_rect import associate, rect_iou, usable_roi
 from frontml.calculators.detection_letterbox import (
     letterbox_padding,
     remove_detection_letterbox,
     remove_landmark_letterbox,
 )
 from frontml.calculators.detections_to_rects import (
-    FACE_DETECTION_TO_ROI,
-    PALM_DETECTION_TO_ROI,
-    POSE_DETECTION_TO_ROI,
     DetectionsToRectsCalculatorOptions,
     DetectionToRoiPreset,
     alignment_points_to_rect,
@@ -21,18 +22,12 @@ from frontml.calculators.detections_to_rects import (
     detection_to_roi,
     detections_to_rects,
 )
+from frontml.calculators.detector_preset import DetectorPreset
 from frontml.calculators.filters import (
-    POSE_AUX_LANDMARKS_FILTER,
-    POSE_LANDMARKS_FILTER,
-    POSE_LANDMARKS_VELOCITY_FILTER,
-    POSE_VISIBILITY_ALPHA,
-    POSE_WORLD_LANDMARKS_FILTER,
     LandmarksSmoothing,
     LowPassFilter,
     OneEuroFilter,
     OneEuroFilterOptions,
-    PoseFilteringResult,
-    PoseLandmarkFiltering,
     RelativeVelocityFilter,
     VelocityFilterOptions,
     VisibilitySmoothing,
@@ -40,26 +35,18 @@ from frontml.calculators.filters import (
     get_object_scale_from_roi,
 )
 from frontml.calculators.image_to_tensor import (
-    Affine,
     ImageToTensorTransform,
-    apply_affine,
     get_roi,
     get_rotated_sub_rect_to_rect_transform_matrix,
     get_value_range_transformation,
     image_to_tensor_transform,
-    invert_affine,
     pad_roi,
     roi_to_affine,
 )
 from frontml.calculators.landmarks import (
-    POSE_LANDMARKS_OPTIONS,
-    POSE_NUM_AUXILIARY_LANDMARKS,
-    POSE_NUM_LANDMARKS,
-    POSE_WORLD_LANDMARKS_OPTIONS,
     TensorsToLandmarksCalculatorOptions,
     landmark_projection,
     landmarks_to_detection,
-    pose_landmarks_to_roi,
     project_landmarks_with_matrix,
     tensors_to_landmarks,
     tensors_to_normalized_landmarks,
@@ -73,8 +60,8 @@ from frontml.calculators.movenet_tracker import (
     Keypoint,
     KeypointTracker,
     KeypointTrackerParams,
-    Pose,
     Track,
+    TrackedPose,
     Tracker,
     TrackerConfig,
 )
@@ -90,14 +77,6 @@ from frontml.calculators.rect_transformation import (
     transform_rect,
 )
 from frontml.calculators.ssd_anchors import (
-    DETECTOR_PRESETS,
-    FACE_DETECTION_FULL_RANGE,
-    FACE_DETECTION_SHORT_RANGE,
-    OBJECTRON_SSD_MOBILENETV2_OIDV4,
-    PALM_DETECTION,
-    POSE_DETECTION,
-    Anchor,
-    DetectorPreset,
     SsdAnchorsCalculatorOptions,
     generate_anchors,
 )
@@ -106,29 +85,21 @@ from frontml.calculators.tensors_to_detections import (
     TensorsToDetectionsCalculatorOptions,
     tensors_to_detections,
 )
-from frontml.calculators.types import Detection, Landmark, NormalizedRect, Padding, RotatedRect
+from frontml.calculators.types import (
+    Affine,
+    Anchor,
+    Detection,
+    Landmark,
+    NormalizedRect,
+    Padding,
+    RotatedRect,
+    apply_affine,
+    invert_affine,
+)
 
 __all__ = [
     "DEFAULT_BOUNDING_BOX_TRACKER_CONFIG",
     "DEFAULT_KEYPOINT_TRACKER_CONFIG",
-    "DETECTOR_PRESETS",
-    "FACE_DETECTION_FULL_RANGE",
-    "FACE_DETECTION_SHORT_RANGE",
-    "FACE_DETECTION_TO_ROI",
-    "OBJECTRON_SSD_MOBILENETV2_OIDV4",
-    "PALM_DETECTION",
-    "PALM_DETECTION_TO_ROI",
-    "POSE_AUX_LANDMARKS_FILTER",
-    "POSE_DETECTION",
-    "POSE_DETECTION_TO_ROI",
-    "POSE_LANDMARKS_FILTER",
-    "POSE_LANDMARKS_OPTIONS",
-    "POSE_LANDMARKS_VELOCITY_FILTER",
-    "POSE_NUM_AUXILIARY_LANDMARKS",
-    "POSE_NUM_LANDMARKS",
-    "POSE_VISIBILITY_ALPHA",
-    "POSE_WORLD_LANDMARKS_FILTER",
-    "POSE_WORLD_LANDMARKS_OPTIONS",
     "Affine",
     "Anchor",
     "BoundingBox",
@@ -149,9 +120,6 @@ __all__ = [
     "OneEuroFilter",
     "OneEuroFilterOptions",
     "Padding",
-    "Pose",
-    "PoseFilteringResult",
-    "PoseLandmarkFiltering",
     "RectTransformationCalculatorOptions",
     "RelativeVelocityFilter",
     "RotatedRect",
@@ -160,12 +128,14 @@ __all__ = [
     "TensorsToDetectionsCalculatorOptions",
     "TensorsToLandmarksCalculatorOptions",
     "Track",
+    "TrackedPose",
     "Tracker",
     "TrackerConfig",
     "VelocityFilterOptions",
     "VisibilitySmoothing",
     "alignment_points_to_rect",
     "apply_affine",
+    "associate",
     "compute_rotation",
     "detection_to_rect",
     "detection_to_roi",
@@ -185,8 +155,8 @@ __all__ = [
     "normalize_radians",
     "overlap_similarity",
     "pad_roi",
-    "pose_landmarks_to_roi",
     "project_landmarks_with_matrix",
+    "rect_iou",
     "remove_detection_letterbox",
     "remove_landmark_letterbox",
     "roi_to_affine",
@@ -195,5 +165,6 @@ __all__ = [
     "tensors_to_normalized_landmarks",
     "transform_normalized_rect",
     "transform_rect",
+    "usable_roi",
     "world_landmark_projection",
 ]

@@ -149,53 +149,10 @@ class DetectionToRoiPreset:
     alignment_points: bool  # AlignmentPointsRectsCalculator instead of DetectionsToRects
 
 
-# From mediapipe/modules/pose_landmark/pose_detection_to_roi.pbtxt
-POSE_DETECTION_TO_ROI = DetectionToRoiPreset(
-    name="pose_detection_to_roi",
-    rects=DetectionsToRectsCalculatorOptions(
-        rotation_vector_start_keypoint_index=0,
-        rotation_vector_end_keypoint_index=1,
-        rotation_vector_target_angle_degrees=90,
-    ),
-    transformation=RectTransformationCalculatorOptions(
-        scale_x=1.25, scale_y=1.25, square_long=True
-    ),
-    alignment_points=True,
-)
-
-# From mediapipe/modules/face_landmark/face_detection_front_detection_to_roi.pbtxt
-FACE_DETECTION_TO_ROI = DetectionToRoiPreset(
-    name="face_detection_to_roi",
-    rects=DetectionsToRectsCalculatorOptions(
-        rotation_vector_start_keypoint_index=0,  # Left eye.
-        rotation_vector_end_keypoint_index=1,  # Right eye.
-        rotation_vector_target_angle_degrees=0,
-    ),
-    transformation=RectTransformationCalculatorOptions(scale_x=1.5, scale_y=1.5, square_long=True),
-    alignment_points=False,
-)
-
-# Palm detection -> hand ROI (wrist centre 0 -> middle finger MCP 2, 90 degrees; expand 2.6,
-# shift -0.5, square). Values from RectTransformationCalculator's documented example and the
-# hand tracking graph; palm_detection_detection_to_roi.pbtxt itself was not in the index.
-PALM_DETECTION_TO_ROI = DetectionToRoiPreset(
-    name="palm_detection_to_roi",
-    rects=DetectionsToRectsCalculatorOptions(
-        rotation_vector_start_keypoint_index=0,
-        rotation_vector_end_keypoint_index=2,
-        rotation_vector_target_angle_degrees=90,
-    ),
-    transformation=RectTransformationCalculatorOptions(
-        scale_x=2.6, scale_y=2.6, shift_y=-0.5, square_long=True
-    ),
-    alignment_points=False,
-)
-
-
 def detection_to_roi(
     detection: Detection, image_size: tuple[int, int], preset: DetectionToRoiPreset
 ) -> NormalizedRect:
-    """Runs a detection -> ROI subgraph (e.g. POSE_DETECTION_TO_ROI)."""
+    """Runs a detection -> ROI subgraph (e.g. a task's POSE_DETECTION_TO_ROI)."""
     if preset.alignment_points:
         rect = alignment_points_to_rect(detection, preset.rects, image_size)
     else:

@@ -2,8 +2,8 @@
 
 Ports of mediapipe/util/filtering/low_pass_filter.cc, one_euro_filter.cc,
 relative_velocity_filter.cc, mediapipe/calculators/util/landmarks_smoothing_calculator.cc
-(+ landmarks_smoothing_calculator_utils.cc, .proto), visibility_smoothing_calculator.cc and the
-PoseLandmarkFiltering subgraph (mediapipe/modules/pose_landmark/pose_landmark_filtering.pbtxt).
+(+ landmarks_smoothing_calculator_utils.cc, .proto) and visibility_smoothing_calculator.cc.
+The pose graph's PoseLandmarkFiltering subgraph lives in `frontml.tasks.pose.filtering`.
 
 Timestamps are MediaPipe timestamps: integer microseconds.
 """
@@ -15,8 +15,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontml.calculators.detections_to_rects import alignment_points_to_rect
-from frontml.calculators.landmarks import POSE_LANDMARKS_TO_ROI_RECTS, landmarks_to_detection
+from frontml.calculators.movenet_tracker import Keypoint
 from frontml.calculators.types import Landmark, NormalizedRect
 
 _NS_PER_US = 1000
@@ -33,9 +32,15 @@ class LowPassFilter:
         self._stored_value = 0.0
         self.set_alpha(alpha)
 
-    def apply(self, value: float) -> float:
+    def apply(self, value: float, threshold: float | None = None) -> float:
+        """threshold: the tfjs-models variant (shared/filters/low_pass_filter.ts), which damps
+        jumps through an asinh non-linearity of that scale; None = MediaPipe's filter."""
         if self._initialized:
-            result = self._alpha * value + (1.0 - self._alpha) * self._stored_value
+            if threshold is None:
+                result = self._alpha * value + (1.0 - self._alpha) * self._stored_value
+            else:
+                result = self._stored_value + self._alpha * threshold * math.asinh(
+                    (value - self._stored_value) / threshold)
         else:
             result = value
             self._initialized = True
@@ -43,9 +48,13 @@ class LowPassFilter:
         self._stored_value = result
         return result
 
-    def apply_with_alpha(self, value: float, alpha: float) -> float:
+    def apply_with_alpha(self, value: float, alpha: float,
+                         threshold: float | None = None) -> float:
         self.set_alpha(alpha)
-        return self.apply(value)
+        return self.apply(value, threshold)
+
+    def reset(self) -> None:
+        self._initialized = False
 
     def has_last_raw_value(self) -> bool:
         return self._initialized
@@ -65,7 +74,8 @@ class LowPassFilter:
 _EPSILON = 0.000001
 
 
-# Port of mediapipe/util/filtering/one_euro_filter.cc
+# Port of mediapipe/util/filtering/one_euro_filter.cc; with threshold_cutoff set, the
+# tfjs-models variant (shared/filters/one_euro_filter.ts: asinh threshold non-linearity).
 class OneEuroFilter:
     __slots__ = (
         "_beta",
@@ -74,6 +84,8 @@ class OneEuroFilter:
         "_frequency",
         "_last_time",
         "_min_cutoff",
+        "_threshold_beta",
+        "_threshold_cutoff",
         "_x",
     )
 
@@ -83,12 +95,16 @@ class OneEuroFilter:
         min_cutoff: float = 1.0,
         beta: float = 0.0,
         derivate_cutoff: float = 1.0,
+        threshold_cutoff: float | None = None,
+        threshold_beta: float = 0.0,
     ) -> None:
         # Invalid (<= 1e-6) frequency / cutoffs are rejected as in MediaPipe (kept at defaults).
         self._frequency = frequency if frequency > _EPSILON else 30.0
         self._min_cutoff = min_cutoff if min_cutoff > _EPSILON else 1.0
         self._beta = beta
         self._derivate_cutoff = derivate_cutoff if derivate_cutoff > _EPSILON else 1.0
+        self._threshold_cutoff = threshold_cutoff
+        self._threshold_beta = threshold_beta
         self._x = LowPassFilter(self._get_alpha(self._min_cutoff))
         self._dx = LowPassFilter(self._get_alpha(self._derivate_cutoff))
         self._last_time = 0
@@ -112,8 +128,10 @@ class OneEuroFilter:
         edvalue = self._dx.apply_with_alpha(dvalue, self._get_alpha(self._derivate_cutoff))
         # use it to update the cutoff frequency
         cutoff = self._min_cutoff + self._beta * abs(edvalue)
+        threshold = (None if self._threshold_cutoff is None
+                     else self._threshold_cutoff + self._threshold_beta * abs(edvalue))
         # filter the given value
-        return x.apply_with_alpha(value, self._get_alpha(cutoff))
+        return x.apply_with_alpha(value, self._get_alpha(cutoff), threshold)
 
     def _get_alpha(self, cutoff: float) -> float:
         te = 1.0 / self._frequency
@@ -194,7 +212,8 @@ class VelocityFilterOptions:
     disable_value_scaling: bool = False
 
 
-# Port of LandmarksSmoothingCalculatorOptions.OneEuroFilter
+# Port of LandmarksSmoothingCalculatorOptions.OneEuroFilter (+ tfjs OneEuroFilterConfig's
+# threshold_cutoff / threshold_beta: set threshold_cutoff for the tfjs variant).
 @dataclass(frozen=True)
 class OneEuroFilterOptions:
     frequency: float = 30.0
@@ -203,20 +222,12 @@ class OneEuroFilterOptions:
     derivate_cutoff: float = 1.0
     min_allowed_object_scale: float = 1e-6
     disable_value_scaling: bool = False
+    threshold_cutoff: float | None = None
+    threshold_beta: float = 0.0
 
-
-# pose_landmark_filtering.pbtxt (current): landmarks, with OBJECT_SCALE_ROI from aux landmarks
-POSE_LANDMARKS_FILTER = OneEuroFilterOptions(min_cutoff=0.05, beta=80.0, derivate_cutoff=1.0)
-# pose_landmark_filtering.pbtxt: world landmarks (metres, no value scaling)
-POSE_WORLD_LANDMARKS_FILTER = OneEuroFilterOptions(
-    min_cutoff=0.1, beta=40.0, derivate_cutoff=1.0, disable_value_scaling=True
-)
-# pose_landmark_filtering.pbtxt: auxiliary (ROI) landmarks, smoothed heavier
-POSE_AUX_LANDMARKS_FILTER = OneEuroFilterOptions(min_cutoff=0.01, beta=10.0, derivate_cutoff=1.0)
-# Older pose graphs / LandmarksSmoothingCalculator's documented example: velocity filter.
-POSE_LANDMARKS_VELOCITY_FILTER = VelocityFilterOptions(window_size=5, velocity_scale=10.0)
-# VisibilitySmoothingCalculator low_pass_filter alpha used by the pose graphs.
-POSE_VISIBILITY_ALPHA = 0.1
+    def make(self) -> OneEuroFilter:
+        return OneEuroFilter(self.frequency, self.min_cutoff, self.beta, self.derivate_cutoff,
+                             self.threshold_cutoff, self.threshold_beta)
 
 
 # Port of GetObjectScale(const LandmarkList&) in landmarks_smoothing_calculator_utils.cc
@@ -321,7 +332,7 @@ class LandmarksSmoothing:
 class VisibilitySmoothing:
     """Low-pass filters each landmark's visibility (alpha None means no_filter)."""
 
-    def __init__(self, alpha: float | None = POSE_VISIBILITY_ALPHA) -> None:
+    def __init__(self, alpha: float | None = 0.1) -> None:  # the pose graphs' alpha
         self.alpha = alpha
         self._filters: list[LowPassFilter] = []
 
@@ -344,54 +355,31 @@ class VisibilitySmoothing:
         ]
 
 
-@dataclass
-class PoseFilteringResult:
-    landmarks: list[Landmark] | None
-    auxiliary_landmarks: list[Landmark] | None
-    world_landmarks: list[Landmark] | None
+# Port of tfjs-models shared/filters/keypoints_one_euro_filter.ts
+class KeypointsOneEuroFilter:
+    """Smooths every keypoint's x and y over time (scores pass through)."""
 
+    def __init__(self, options: OneEuroFilterOptions) -> None:
+        self.options = options
+        self._x: list[OneEuroFilter] | None = None
+        self._y: list[OneEuroFilter] = []
 
-# Port of the PoseLandmarkFiltering subgraph (pose_landmark_filtering.pbtxt)
-class PoseLandmarkFiltering:
-    """Smooths pose landmarks, auxiliary landmarks and world landmarks like MediaPipe Pose."""
-
-    def __init__(self, enable: bool = True) -> None:
-        self.enable = enable
-        alpha = POSE_VISIBILITY_ALPHA if enable else None
-        self._vis = VisibilitySmoothing(alpha)
-        self._lm = LandmarksSmoothing(POSE_LANDMARKS_FILTER if enable else None)
-        self._world_vis = VisibilitySmoothing(alpha)
-        self._world = LandmarksSmoothing(POSE_WORLD_LANDMARKS_FILTER if enable else None)
-        # The auxiliary landmarks are always filtered in the graph (no SwitchContainer).
-        self._aux_vis = VisibilitySmoothing(POSE_VISIBILITY_ALPHA)
-        self._aux = LandmarksSmoothing(POSE_AUX_LANDMARKS_FILTER)
+    def apply(self, keypoints: list[Keypoint], timestamp_us: float,
+              object_scale: float = 1.0) -> list[Keypoint]:
+        if self._x is None or len(self._x) != len(keypoints):
+            self._x = [self.options.make() for _ in keypoints]
+            self._y = [self.options.make() for _ in keypoints]
+        value_scale = 1.0
+        if not self.options.disable_value_scaling:
+            if object_scale < self.options.min_allowed_object_scale:
+                return list(keypoints)
+            value_scale = 1.0 / object_scale
+        ts = math.trunc(timestamp_us)
+        return [
+            Keypoint(self._x[i].apply(ts, value_scale, k.x), self._y[i].apply(ts, value_scale, k.y),
+                     k.score)
+            for i, k in enumerate(keypoints)
+        ]
 
     def reset(self) -> None:
-        for f in (self._vis, self._lm, self._world_vis, self._world, self._aux_vis, self._aux):
-            f.reset()
-
-    def apply(
-        self,
-        timestamp_us: int,
-        image_width: int,
-        image_height: int,
-        landmarks: Sequence[Landmark] | None,
-        auxiliary_landmarks: Sequence[Landmark] | None,
-        world_landmarks: Sequence[Landmark] | None = None,
-    ) -> PoseFilteringResult:
-        roi: NormalizedRect | None = None
-        if auxiliary_landmarks:
-            # LandmarksToDetection + AlignmentPointsRects on the raw aux landmarks -> scale ROI.
-            roi = alignment_points_to_rect(
-                landmarks_to_detection(auxiliary_landmarks),
-                POSE_LANDMARKS_TO_ROI_RECTS,
-                (image_width, image_height),
-            )
-        lms = self._lm.apply(
-            self._vis.apply(landmarks), timestamp_us, image_width, image_height, roi
-        )
-        world = self._world.apply(self._world_vis.apply(world_landmarks), timestamp_us)
-        aux = self._aux.apply(
-            self._aux_vis.apply(auxiliary_landmarks), timestamp_us, image_width, image_height, roi
-        )
-        return PoseFilteringResult(lms, aux, world)
+        self._x = None

@@ -19,9 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from frontml.calculators.types import NormalizedRect, Padding, RotatedRect
-
-Affine = tuple[float, float, float, float, float, float]
+from frontml.calculators.types import Affine, NormalizedRect, Padding, RotatedRect
 
 
 # Port of GetRoi() in image_to_tensor_utils.cc
@@ -121,21 +119,6 @@ def roi_to_affine(
         h * c / output_height,
         -0.5 * h * c - 0.5 * w * s * flip + roi.center_y,
     )
-
-
-def apply_affine(affine: Affine, u: float, v: float) -> tuple[float, float]:
-    a, b, c, d, e, f = affine
-    return a * u + b * v + c, d * u + e * v + f
-
-
-def invert_affine(affine: Affine) -> Affine:
-    """Inverse mapping (e.g. source -> output, what canvas setTransform wants)."""
-    a, b, c, d, e, f = affine
-    det = a * e - b * d
-    if det == 0.0:
-        raise ValueError("affine is not invertible")
-    ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
-    return (ia, ib, -(ia * c + ib * f), id_, ie, -(id_ * c + ie * f))
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontml.calculators.detections_to_rects import (
-    DetectionsToRectsCalculatorOptions,
-    alignment_points_to_rect,
-)
-from frontml.calculators.rect_transformation import (
-    RectTransformationCalculatorOptions,
-    transform_normalized_rect,
-)
 from frontml.calculators.types import Detection, Landmark, NormalizedRect
 
 FloatBuffer = Sequence[float] | memoryview
@@ -40,28 +32,17 @@ class TensorsToLandmarksCalculatorOptions:
     presence_activation: str = "NONE"
 
 
-# From mediapipe/modules/pose_landmark/tensors_to_pose_landmarks_and_segmentation.pbtxt
-POSE_LANDMARKS_OPTIONS = TensorsToLandmarksCalculatorOptions(
-    num_landmarks=39,
-    input_image_width=256,
-    input_image_height=256,
-    visibility_activation="SIGMOID",
-    presence_activation="SIGMOID",
-)
-POSE_WORLD_LANDMARKS_OPTIONS = TensorsToLandmarksCalculatorOptions(num_landmarks=39)
-# Pose landmark list split: 0..32 are the pose, 33..34 the auxiliary (ROI) landmarks.
-POSE_NUM_LANDMARKS = 33
-POSE_NUM_AUXILIARY_LANDMARKS = 2
+def sigmoid(x: float) -> float:
+    """Logistic function without overflow for large |x|."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 # Port of ApplyActivation() in tensors_to_landmarks_calculator.cc
 def _activation(kind: str, value: float) -> float:
-    if kind == "SIGMOID":
-        if value >= 0.0:
-            return 1.0 / (1.0 + math.exp(-value))
-        e = math.exp(value)
-        return e / (1.0 + e)
-    return value
+    return sigmoid(value) if kind == "SIGMOID" else value
 
 
 # Port of TensorsToLandmarksCalculator::Process (LANDMARKS output: absolute tensor coords)
@@ -206,31 +187,3 @@ def landmarks_to_detection(
     )
 
 
-# Options of mediapipe/modules/pose_landmark/pose_landmarks_to_roi.pbtxt
-POSE_LANDMARKS_TO_ROI_RECTS = DetectionsToRectsCalculatorOptions(
-    rotation_vector_start_keypoint_index=0,
-    rotation_vector_end_keypoint_index=1,
-    rotation_vector_target_angle_degrees=90,
-)
-POSE_LANDMARKS_TO_ROI_TRANSFORMATION = RectTransformationCalculatorOptions(
-    scale_x=1.25, scale_y=1.25, square_long=True
-)
-
-
-# Port of the PoseLandmarksToRoi subgraph (pose_landmarks_to_roi.pbtxt)
-def pose_landmarks_to_roi(
-    landmarks: Sequence[Landmark], image_width: int, image_height: int
-) -> NormalizedRect:
-    """ROI for the next frame from pose landmarks.
-
-    Accepts the auxiliary landmarks (2 points) or the full 35/39-landmark list, in which case
-    landmarks 33 (centre) and 34 (scale/rotation point) are used.
-    """
-    aux = landmarks if len(landmarks) == POSE_NUM_AUXILIARY_LANDMARKS else landmarks[33:35]
-    detection = landmarks_to_detection(aux)
-    raw_roi = alignment_points_to_rect(
-        detection, POSE_LANDMARKS_TO_ROI_RECTS, (image_width, image_height)
-    )
-    return transform_normalized_rect(
-        raw_roi, image_width, image_height, POSE_LANDMARKS_TO_ROI_TRANSFORMATION
-    )

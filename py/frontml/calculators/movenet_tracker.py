@@ -41,8 +41,8 @@ class Keypoint:
 
 
 @dataclass(slots=True)
-class Pose:
-    """A detected person (tfjs-models Pose); `id` is filled in by the tracker."""
+class TrackedPose:
+    """A detected person as the tracker sees it (tfjs-models Pose); the tracker fills `id`."""
 
     keypoints: list[Keypoint]
     score: float = 0.0
@@ -125,7 +125,7 @@ class Tracker:
         self.min_similarity = config.min_similarity
         self._next_id = 1
 
-    def apply(self, poses: list[Pose], timestamp_us: int) -> list[Pose]:
+    def apply(self, poses: list[TrackedPose], timestamp_us: int) -> list[TrackedPose]:
         """Sets `id` on each pose (poses sorted most to least confident) and returns them."""
         self.filter_old_tracks(timestamp_us)
         sim_matrix = self.compute_similarity(poses)
@@ -133,7 +133,7 @@ class Tracker:
         self.update_tracks(timestamp_us)
         return poses
 
-    def compute_similarity(self, poses: Sequence[Pose]) -> list[list[float]]:
+    def compute_similarity(self, poses: Sequence[TrackedPose]) -> list[list[float]]:
         raise NotImplementedError
 
     def get_tracks(self) -> list[Track]:
@@ -146,7 +146,7 @@ class Tracker:
         self.tracks = [t for t in self.tracks if timestamp_us - t.last_timestamp <= self.max_age]
 
     def assign_tracks(
-        self, poses: list[Pose], sim_matrix: list[list[float]], timestamp_us: int
+        self, poses: list[TrackedPose], sim_matrix: list[list[float]], timestamp_us: int
     ) -> None:
         unmatched_track_indices = list(range(len(sim_matrix[0]) if sim_matrix else 0))
         unmatched_detection_indices: list[int] = []
@@ -183,7 +183,8 @@ class Tracker:
         self.tracks.sort(key=lambda t: t.last_timestamp, reverse=True)
         del self.tracks[self.max_tracks :]
 
-    def create_track(self, pose: Pose, timestamp_us: int, track_id: int | None = None) -> Track:
+    def create_track(self, pose: TrackedPose, timestamp_us: int,
+                     track_id: int | None = None) -> Track:
         box = pose.box
         return Track(
             id=track_id if track_id else self.next_track_id(),
@@ -217,12 +218,12 @@ class KeypointTracker(Tracker):
         self.keypoint_falloff = p.keypoint_falloff
         self.min_num_keypoints = p.min_number_of_keypoints
 
-    def compute_similarity(self, poses: Sequence[Pose]) -> list[list[float]]:
+    def compute_similarity(self, poses: Sequence[TrackedPose]) -> list[list[float]]:
         if not poses or not self.tracks:
             return [[]]
         return [[self._oks(pose, track) for track in self.tracks] for pose in poses]
 
-    def _oks(self, pose: Pose, track: Track) -> float:
+    def _oks(self, pose: TrackedPose, track: Track) -> float:
         box_area = self._area(track.keypoints) + 1e-6
         oks_total = 0.0
         num_valid_keypoints = 0
@@ -255,13 +256,13 @@ class BoundingBoxTracker(Tracker):
     def __init__(self, config: TrackerConfig = DEFAULT_BOUNDING_BOX_TRACKER_CONFIG) -> None:
         super().__init__(config)
 
-    def compute_similarity(self, poses: Sequence[Pose]) -> list[list[float]]:
+    def compute_similarity(self, poses: Sequence[TrackedPose]) -> list[list[float]]:
         if not poses or not self.tracks:
             return [[]]
         return [[self._iou(pose, track) for track in self.tracks] for pose in poses]
 
     @staticmethod
-    def _iou(pose: Pose, track: Track) -> float:
+    def _iou(pose: TrackedPose, track: Track) -> float:
         a = pose.box
         b = track.box
         if a is None or b is None:

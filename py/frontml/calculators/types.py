@@ -7,6 +7,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# An affine (a, b, c, d, e, f) maps OUTPUT continuous pixel coordinates (u, v) to SOURCE ones:
+# sx = a*u + b*v + c, sy = d*u + e*v + f (pixel edges at integers, centres at +0.5).
+Affine = tuple[float, float, float, float, float, float]
+
+
+def apply_affine(affine: Affine, u: float, v: float) -> tuple[float, float]:
+    """Map an output point to the source."""
+    a, b, c, d, e, f = affine
+    return a * u + b * v + c, d * u + e * v + f
+
+
+def invert_affine(affine: Affine) -> Affine:
+    """Inverse mapping (e.g. source -> output, what canvas setTransform wants)."""
+    a, b, c, d, e, f = affine
+    det = a * e - b * d
+    if det == 0.0:
+        raise ValueError("affine is not invertible")
+    ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
+    return (ia, ib, -(ia * c + ib * f), id_, ie, -(id_ * c + ie * f))
+
+
+# Port of mediapipe/framework/formats/object_detection/anchor.proto
+@dataclass(slots=True, frozen=True)
+class Anchor:
+    x_center: float
+    y_center: float
+    w: float
+    h: float
+
 
 # Port of mediapipe/framework/formats/detection.proto (+ location_data.proto RELATIVE_BOUNDING_BOX)
 @dataclass(slots=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pyodide.ffi import JsException, to_js
 
 from frontml.errors import ModelError, TensorError
+from frontml.runtime.js_glue import glue
 from frontml.runtime.session import Session, Signature, TensorInfo
 from frontml.runtime.tensor import Tensor
-from frontml.web.glue import glue
 
 _ORT_DTYPES = {"float32": "float32", "uint8": "uint8", "int8": "int8", "int32": "int32",
                "int64": "int64"}

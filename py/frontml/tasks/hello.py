@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontml.image import Frame
-from frontml.models import load_session
+from frontml.models import Progress, load_session
 from frontml.runtime import Session, Tensor
+from frontml.tasks.core.options import TaskOptions
+from frontml.tasks.core.task import TaskBase
 from frontml.timing import StageTimer
 
 MODEL_ID = "selfie_segmentation"
@@ -30,8 +32,16 @@ class MaskStats:
                 "max": self.max, "min": self.min}
 
 
-class HelloSegmenter:
+@dataclass(frozen=True)
+class HelloOptions(TaskOptions):
+    """The hello task has only the shared options (provider, threads)."""
+
+
+class HelloSegmenter(TaskBase):
+    options: HelloOptions | None = None
+
     def __init__(self, session: Session) -> None:
+        super().__init__()
         self.session = session
         _, self.in_h, self.in_w, _ = session.inputs["image"].shape
 
@@ -56,7 +66,18 @@ class HelloSegmenter:
             stats = MaskStats(frame.width, frame.height, sum(values) / len(values),
                               max(values), min(values), mask)
         self.last_input = image
+        self.record_input("input", image)
         return stats
 
     def close(self) -> None:
         self.session.close()
+
+
+async def create_hello_segmenter(options: HelloOptions | None = None, *,
+                                 progress: Progress | None = None) -> HelloSegmenter:
+    """The registry's factory for "hello"."""
+    options = options or HelloOptions()
+    task = HelloSegmenter(await load_session(MODEL_ID, provider=options.provider,
+                                             threads=options.threads or 0, progress=progress))
+    task.options = options
+    return task

@@ -76,5 +76,7 @@ register("face", "frontml.tasks.face", "create_face_mesh", "FaceOptions",
          "face detection + 468-point mesh, iris, head pose")
 register("hands", "frontml.tasks.hands", "create_hand_landmarker", "HandsOptions",
          "palm detection + 21 hand landmarks, gestures")
+register("hello", "frontml.tasks.hello", "create_hello_segmenter", "HelloOptions",
+         "the smallest pipeline: selfie mask -> a few numbers")
 register("segmentation", "frontml.tasks.segmentation", "create_person_segmenter",
          "SegmentationOptions", "person segmentation and background effects")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from frontml.image import Affine, Frame, check_border
+from frontml.runtime.js_glue import loaded_glue
 from frontml.runtime.tensor import Tensor
-from frontml.web.glue import loaded_glue
 
 
 class CanvasFrame(Frame):

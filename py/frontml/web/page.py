@@ -1,28 +1,79 @@
-"""The scaffolding every demo page shares: model loading with a progress bar, the camera (or a
-file) as the frame source, the frame loop with per-stage timings, the HUD and error banner.
+"""The scaffolding every demo page shares: the task (created through the registry, with a
+progress bar), the camera or an image URL or a user's file as the frame source, the frame loop
+with per-stage timings, the HUD, the error banner, query parameters bound to controls, and
+drawing helpers (MediaPipe's DrawingUtils role). A page script holds only its options, its
+`step` and its drawing:
 
-A page's own Python only writes `step(frame, timer)`: run the task, draw, return results.
+    page = await Page().init("./py/pose.py")          # also shows this source on the page
+
+    async def load():                                 # (re)create the task from the controls
+        await page.create_task("pose", {"model": controls["model"],
+                                        "smooth_landmarks": controls["smooth"]})
+
+    controls = page.bind_controls("model", "smooth", on_change=load)
+
+    async def step(frame, timer):                     # one frame: run, draw, return JSON
+        result = await page.task.process(frame, frame.timestamp_ms, timer)
+        with timer.stage("render"):
+            page.draw_frame(frame)
+            for pose in result.poses:
+                page.draw_landmarks(pose.landmarks, result.connections, "#00e676")
+        return result.to_json()
+
+    await page.start(step, load=load)
+
+API
+- `Page.init(source_url=None)`: load the JS glue; show `source_url`'s text in `#source`.
+- `page.param(name, default, allowed=None)`: a query parameter; a value outside `allowed` is
+  reported on the page and `default` is used. `page.debug` (?debug=1), `page.mode`
+  (?mode=video|image), `page.provider` (?provider=wasm|webgl|webgpu).
+- `page.bind_controls(*ids, params={id: query name}, on_change=callback)` -> `Controls`:
+  query parameters set the controls (validated against the control's own HTML: select options,
+  range min/max, checkbox 1/0, colour #rrggbb; a bad value is reported and the default kept);
+  changes go back into the URL and call `on_change()` (sync or async).
+- `await page.create_task(name, options)`: close the current task, create `name` with
+  `frontml.tasks.create` (progress bar; `running_mode` and `provider` default to the page's),
+  set `page.task` (None while loading or after a failure, which the page shows).
+- `await page.start(step, load=None, file_input="file", on_source=None)`: open ?image=URL or the
+  camera, `await load()`, run `step` on every frame (once for an image), wire the file picker
+  (`on_source()` runs after a new file opens); always marks the page ready (tests wait for it).
+  `step=None`: a page without frames (text, audio) only loads and marks ready. While
+  `page.task` is None the loop publishes `{"loading": true}` instead of calling `step`.
+- `page.refresh()`: run `step` again on an image source (after a control change).
+- `page.listen(element_or_id, event, handler)`: an event handler (sync or async) whose proxy
+  lives as long as the page and whose errors go to the banner.
+- Drawing: `draw_frame(frame)`, `draw_landmarks(landmarks, connections, colour, radius)`,
+  `draw_boxes(boxes, labels, colour)`, `draw_labels(texts, points=None, colour)` (coordinates
+  normalised [0, 1] like the results), `draw_mask(mask, w, h, affine=None, logits=False)`;
+  `show_result(text)` for the #result line.
+- `page.debug_payload(frame, task)`: for ?debug=1, the frame and `task.debug_tensors()` as
+  base64 (`frame_b64`, `<name>_b64`): tests run CPython on exactly the same pixels.
+- `page.glue`: the JS modules of web/js (one namespace, web/js/frontml.js) for anything else.
 """
 
 from __future__ import annotations
 
+import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import js
 from pyodide.ffi import JsException, create_once_callable, create_proxy, to_js
 
+import frontml.tasks
 from frontml.errors import FrontmlError
-from frontml.models import load_session
-from frontml.runtime import Session
+from frontml.runtime.js_glue import glue
+from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
+from frontml.web.controls import Controls, parse_control
+from frontml.web.drawing import Drawing
 from frontml.web.frames import CanvasFrame, grab
-from frontml.web.glue import glue
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
 
 
-def query_param(name: str, default: str = "") -> str:
+def query_param(name: str, default: str | None = "") -> str | None:
     params = js.URLSearchParams.new(js.location.search)
     # JS null arrives as pyodide's jsnull, not None: ask has() instead.
     return str(params.get(name)) if params.has(name) else default
@@ -33,80 +84,137 @@ def to_plain_js(obj):
     return to_js(obj, dict_converter=js.Object.fromEntries)
 
 
-class Page:
+class Page(Drawing):
     def __init__(self) -> None:
         self.doc = js.document
         self.video = self.doc.getElementById("video")
         self.overlay = self.doc.getElementById("overlay")
         self.progress = self.doc.getElementById("progress")
-        self.provider = query_param("provider", "wasm")
         self.timer = StageTimer()
         self.glue = None
+        self.task = None
+        self.source = None
+        self.debug = query_param("debug") == "1"
+        self._step: Step | None = None
         self._loop = None
         self._step_proxy = None
         self._grab_canvas = None
         self._last_time = None
         self._fps = 0.0
-        self.source = None
-        self._listeners = []
+        self._uses_task = False
+        self._listeners = []  # event-handler proxies live as long as the page
 
-    async def init(self) -> Page:
+    async def init(self, source_url: str | None = None) -> Page:
         self.glue = await glue()
-        self.glue.setWarpBackend(query_param("warp", "webgl"))  # ?warp=canvas: 2D canvas
+        self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
+        self.provider = self.param("provider", "wasm", PROVIDERS)
+        self.mode = self.param("mode", "video", RUNNING_MODES)
+        if source_url:
+            await self.glue.showSource(source_url, self.doc.getElementById("source"))
         return self
 
-    # ------------------------------------------------------------ errors and progress
+    # ------------------------------------------------------------ errors and parameters
     def error(self, message: str) -> None:
         self.glue.showError(message)
 
+    def param(self, name: str, default: str, allowed: Sequence[str] | None = None) -> str:
+        """Query parameter `name`; a value outside `allowed` is reported and `default` used."""
+        value = query_param(name, default)
+        if allowed is not None and value not in allowed:
+            self.error(f"?{name}={value!r} is not allowed (one of {', '.join(allowed)}); "
+                       f"using {default!r}")
+            return default
+        return value
+
+    def listen(self, element, event: str, handler: Callable) -> None:
+        """addEventListener with a proxy that lives as long as the page; `element` may be an id.
+        An async handler runs as a task; its errors are shown on the page."""
+        if isinstance(element, str):
+            element = self.doc.getElementById(element)
+        self._listeners.append(create_proxy(self._guarded(handler)))
+        element.addEventListener(event, self._listeners[-1])
+
+    def _guarded(self, handler: Callable) -> Callable:
+        """Errors in a handler go to the banner, not to an uncaught traceback. A plain function
+        stays synchronous (a click that starts a download must run inside the click)."""
+        if not inspect.iscoroutinefunction(handler):
+            def run_sync(*args):
+                try:
+                    return handler(*args)
+                except Exception as exc:
+                    self.error(f"{type(exc).__name__}: {exc}")
+
+            return run_sync
+
+        async def run(*args):
+            try:
+                await handler(*args)
+            except Exception as exc:
+                self.error(f"{type(exc).__name__}: {exc}")
+
+        return run
+
+    def bind_controls(self, *ids: str, params: dict[str, str] | None = None,
+                      on_change: Callable | None = None) -> Controls:
+        """Query parameters -> controls (validated), controls -> URL; see the module doc."""
+        names = {i: (params or {}).get(i, i) for i in ids}
+        elements = {i: self.doc.getElementById(i) for i in ids}
+        controls = Controls(elements, names,
+                            lambda values: self.glue.setQuery(to_plain_js(values)))
+        for control_id, element in elements.items():
+            name = names[control_id]
+            raw = query_param(name, None)
+            if raw is not None:
+                value, allowed = parse_control(element, raw)
+                if allowed is not None:
+                    self.error(f"?{name}={raw!r} is not allowed ({allowed}); "
+                               f"keeping the default {controls.query_value(control_id)!r}")
+                elif isinstance(value, bool):
+                    element.checked = value
+                else:
+                    element.value = value
+            controls.show_value(control_id)
+
+            async def changed(*_, control_id=control_id):
+                controls.changed(control_id)
+                if on_change is not None:
+                    out = on_change()
+                    if inspect.isawaitable(out):
+                        await out
+                self.refresh()  # an image is processed once: again, with the new setting
+
+            self.listen(element, "change", changed)
+        return controls
+
+    # ------------------------------------------------------------ the task
     def progress_bar(self, model_id: str, loaded: int, total: int) -> None:
         """A `frontml.models.Progress` callback that drives the page's progress bar."""
         self.glue.setProgress(self.progress, f"Loading {model_id}", loaded, total)
 
-    async def load_models(self, *model_ids: str) -> dict[str, Session] | None:
-        """Load models with the progress bar; on failure show the named error, return None."""
-        sessions = {}
-        try:
-            for model_id in model_ids:
-                sessions[model_id] = await load_session(
-                    model_id, provider=self.provider, progress=self.progress_bar
-                )
-        except FrontmlError as exc:
-            self.error(str(exc))
-            return None
-        finally:
-            if self.progress is not None:
-                self.progress.hidden = True
-        return sessions
-
-    async def replace_task(self, old, create: Callable[..., Awaitable], options, *,
-                           keep_last: bool = False):
-        """Close `old` (if any) and create a task with the progress bar; on failure show the
-        named error and return None. keep_last: the task's landmark session keeps its last
-        inputs/outputs (debug pages publish them)."""
+    async def create_task(self, name: str, options: dict | Any = None):
+        """Replace `page.task` by task `name` (see the module doc); returns it or None."""
+        self._uses_task = True
+        old, self.task = self.task, None
         if old is not None:
             old.close()
+        if options is None or isinstance(options, dict):
+            options = {"running_mode": self.mode, "provider": self.provider, **(options or {})}
         try:
-            task = await create(options, progress=self.progress_bar)
-        except FrontmlError as exc:
+            self.task = await frontml.tasks.create(name, options, progress=self.progress_bar)
+        except (FrontmlError, ValueError) as exc:
             self.error(str(exc))
-            return None
         finally:
             if self.progress is not None:
                 self.progress.hidden = True
-        if keep_last and getattr(task, "landmarker", None) is not None:
-            task.landmarker.keep_last = True
-        return task
+        return self.task
 
     def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
         """What `?debug=1` pages publish so tests can run CPython on exactly the same pixels:
-        the frame, and the landmark model's last input and output when the task keeps them."""
+        the frame and the task's debug tensors (its last model inputs/outputs)."""
         out = {"frame_b64": self.glue.toBase64(self.glue.pixels(frame.canvas))}
-        session = getattr(task, "landmarker", None)
-        if session is not None and session.last is not None:
-            feeds, outputs = session.last
-            out["landmark_input_b64"] = self.glue.toBase64(to_js(feeds["image"].data))
-            out["landmark_output"] = list(outputs["landmarks"].data)
+        task = task if task is not None else self.task
+        for name, tensor in (task.debug_tensors() if task is not None else {}).items():
+            out[f"{name}_b64"] = self.glue.toBase64(to_js(tensor.data))
         return out
 
     # ------------------------------------------------------------ sources
@@ -120,22 +228,15 @@ class Page:
         self.source = self.video
         return True
 
-    async def open_image_url(self, url: str) -> None:
-        self.source = await self.glue.loadImageUrl(url)
+    async def open_image_url(self, url: str) -> bool:
+        try:
+            self.source = await self.glue.loadImageUrl(url)
+        except JsException as exc:
+            self.error(f"?image={url!r} could not be opened: {exc.js_error.message}")
+            return False
+        return True
 
-    def on_file_input(self, step: Step, element_id: str = "file") -> None:
-        """Process the file a user picks in <input type=file id=element_id> with `step`."""
-
-        async def changed(event):
-            files = event.target.files
-            if files.length:
-                await self.open_file(files.item(0))
-                self.run(step)
-
-        self._listeners.append(create_proxy(changed))  # lives as long as the page
-        self.doc.getElementById(element_id).addEventListener("change", self._listeners[-1])
-
-    async def open_file(self, file) -> None:
+    async def open_file(self, file) -> bool:
         """A user's file: a video plays in a loop, an image is processed once."""
         try:
             if str(file.type).startswith("video/"):
@@ -146,8 +247,45 @@ class Page:
             self.glue.clearError()
         except JsException as exc:
             self.error(str(exc.js_error.message))
+            return False
+        return True
+
+    def on_file_input(self, step: Step, element_id: str = "file",
+                      on_source: Callable[[], None] | None = None) -> None:
+        """Process the file a user picks in <input type=file id=element_id> with `step`."""
+
+        async def changed(event):
+            files = event.target.files
+            if files.length and await self.open_file(files.item(0)):
+                if on_source is not None:
+                    on_source()
+                self.run(step)
+
+        self.listen(element_id, "change", changed)
 
     # ------------------------------------------------------------ the loop
+    async def start(self, step: Step | None, load: Callable[[], Awaitable] | None = None, *,
+                    file_input: str | None = "file",
+                    on_source: Callable[[], None] | None = None) -> None:
+        """Open the source (?image=URL or the camera), load, run `step`; always mark ready.
+        step=None (a page without frames, e.g. text): only load and mark ready."""
+        try:
+            if step is not None and file_input and self.doc.getElementById(file_input):
+                self.on_file_input(step, file_input, on_source)
+            url = query_param("image")
+            if step is None:
+                pass
+            elif url:
+                await self.open_image_url(url)
+            else:
+                await self.open_camera()  # on failure the page says why; files still work
+            if load is not None:
+                await load()
+            if step is not None and self.source is not None:
+                self.run(step)
+        finally:
+            self.ready()
+
     def grab(self, timestamp_ms: float) -> CanvasFrame | None:
         start = time.perf_counter()
         frame = grab(self.source, self._grab_canvas, timestamp_ms)
@@ -158,6 +296,9 @@ class Page:
 
     async def process_once(self, step: Step, timestamp_ms: float | None = None) -> dict | None:
         """Grab one frame, run `step`, update the HUD and publish the results."""
+        if self._uses_task and self.task is None:  # loading, or it failed (the page says so)
+            self.glue.publish(to_plain_js({"loading": True}))
+            return None
         self.timer.reset()
         ts = js.performance.now() if timestamp_ms is None else timestamp_ms
         frame = self.grab(ts)
@@ -185,6 +326,7 @@ class Page:
         """Run `step` on every new video frame (dropping frames while busy), or once for an
         image source."""
         self.stop()
+        self._step = step
 
         async def tick(_now=None):
             try:
@@ -199,6 +341,11 @@ class Page:
             self._loop = self.glue.startLoop(self.video, self._step_proxy)
         else:
             js.setTimeout(create_once_callable(tick), 0)
+
+    def refresh(self) -> None:
+        """Process an image source again (a video's loop picks changes up by itself)."""
+        if self._step is not None and self.source is not None and self.source is not self.video:
+            self.run(self._step)
 
     def stop(self) -> None:
         if self._loop is not None:

@@ -27,14 +27,12 @@ def _summary(result, label: str) -> str:
 
 
 def run_face(args: argparse.Namespace) -> int:
-    from frontml.tasks.face import FaceOptions, create_face_mesh
-
     if args.num_faces < 1:
         raise InputError("--num-faces must be at least 1")
     return run_task(
-        args, create_face_mesh,
-        lambda mode: FaceOptions(detector=args.detector, num_faces=args.num_faces,
-                                 refine_landmarks=args.iris, running_mode=mode),
+        args, "face",
+        lambda mode: {"detector": args.detector, "num_faces": args.num_faces,
+                      "refine_landmarks": args.iris, "running_mode": mode},
         _summary, runs_label="face detector")
 
 

@@ -22,28 +22,31 @@ and by the models.
 from __future__ import annotations
 
 import dataclasses
-import math
 
-from frontml.calculators import (
+from frontml.calculators.detection_letterbox import remove_landmark_letterbox
+from frontml.calculators.detector_preset import DetectorPreset
+from frontml.calculators.filters import LandmarksSmoothing
+from frontml.calculators.head_pose import (
+    euler_yxz,
+    fit_similarity,
+    landmarks_to_head_space,
+    matrix4,
+)
+from frontml.calculators.image_to_tensor import image_to_tensor_transform
+from frontml.calculators.landmarks import (
+    landmark_projection,
+    sigmoid,
+    tensors_to_normalized_landmarks,
+)
+from frontml.calculators.types import Affine, Landmark, NormalizedRect
+from frontml.image import Frame, warp_like_opencv
+from frontml.runtime import Session
+from frontml.tasks.core.landmarker import LandmarkerTask, Track
+from frontml.tasks.face.constants import (
+    BLINK_THRESHOLD,
     FACE_DETECTION_FULL_RANGE,
     FACE_DETECTION_SHORT_RANGE,
     FACE_DETECTION_TO_ROI,
-    Detection,
-    Landmark,
-    LandmarksSmoothing,
-    NormalizedRect,
-    TensorsToDetectionsCalculator,
-    detection_to_roi,
-    generate_anchors,
-    image_to_tensor_transform,
-    landmark_projection,
-    non_max_suppression,
-    remove_detection_letterbox,
-    remove_landmark_letterbox,
-    tensors_to_normalized_landmarks,
-)
-from frontml.calculators.face_landmarks import (
-    BLINK_THRESHOLD,
     FACE_LANDMARKS_FILTER,
     FACE_LANDMARKS_OPTIONS,
     FACE_NUM_LANDMARKS,
@@ -52,51 +55,25 @@ from frontml.calculators.face_landmarks import (
     IRIS_RIGHT_EYE_BOUNDARY,
     LEFT_EYE_EAR,
     RIGHT_EYE_EAR,
+)
+from frontml.tasks.face.landmarks import (
     eye_aspect_ratio,
     face_landmarks_to_roi,
     iris_roi,
     mouth_open_ratio,
 )
-from frontml.calculators.head_pose import (
-    euler_yxz,
-    fit_similarity,
-    landmarks_to_head_space,
-    matrix4,
-)
-from frontml.errors import InputError
-from frontml.image import Affine, Frame
-from frontml.models import Progress, load_session
-from frontml.runtime import Session
 from frontml.tasks.face.options import FaceOptions
 from frontml.tasks.face.types import Face, FaceResult, HeadPose
-from frontml.tasks.pose.blazepose import rect_iou, warp
 from frontml.timing import StageTimer
 
 DETECTOR_MODEL_IDS = {"short": "face_detection_short", "full": "face_detection_full"}
 DETECTOR_PRESETS = {"short": FACE_DETECTION_SHORT_RANGE, "full": FACE_DETECTION_FULL_RANGE}
 LANDMARK_MODEL_ID = "face_landmark"
 IRIS_MODEL_ID = "iris_landmark"
-# ImageToTensorCalculator border modes (see blazepose.py): zero for the detector's letterbox,
-# replicate (the default) for the face crop; the iris crop (ImageCroppingCalculator) replicates.
-DETECTOR_BORDER = "zero"
-LANDMARK_BORDER = "replicate"
+# The iris crop (ImageCroppingCalculator) replicates the border like the face crop.
 # iris_landmark_cpu.pbtxt flips the eye crop horizontally (and the landmarks back) for the eye
 # the model was not trained on: MediaPipe's "right eye", mesh points 362/263.
 FLIP_RIGHT_EYE = True
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _usable_roi(rect: NormalizedRect, width: int, height: int) -> bool:
-    values = (rect.x_center, rect.y_center, rect.width, rect.height, rect.rotation)
-    return all(math.isfinite(v) for v in values) and rect.width * width > 1e-3 and (
-        rect.height * height > 1e-3
-    )
 
 
 def _flip_affine(affine: Affine, out_w: int) -> Affine:
@@ -133,189 +110,94 @@ def head_pose(landmarks, width: int, height: int) -> HeadPose:
 
 
 @dataclasses.dataclass
-class _Track:
+class _Found:
+    score: float
+    landmarks: list[Landmark]
+    raw_landmarks: list[Landmark]  # before smoothing: the next ROI comes from these
     roi: NormalizedRect
-    smoothing: LandmarksSmoothing
 
 
-class FaceMesh:
+class FaceMesh(LandmarkerTask):
     """MediaPipe face mesh (468/478 landmarks) + head pose + blink / mouth measures.
 
     Counters for tests and the HUD: `detector_runs`, `landmark_runs`, `iris_runs`.
     """
 
+    options: FaceOptions
+    detection_to_roi_preset = FACE_DETECTION_TO_ROI  # face_detection_front_detection_to_roi
+
     def __init__(self, options: FaceOptions, detector: Session, landmarker: Session,
-                 iris: Session | None) -> None:
-        self.options = options
-        self.detector = detector
-        self.landmarker = landmarker
+                 iris: Session | None = None) -> None:
+        super().__init__(options, detector, landmarker)
         self.iris = iris
-        preset = DETECTOR_PRESETS[options.detector]
-        self._preset = preset
-        decoding = dataclasses.replace(
-            preset.decoding, min_score_thresh=options.min_detection_confidence
-        )
-        self._decoder = TensorsToDetectionsCalculator(decoding, generate_anchors(preset.anchors))
-        _, self._lm_h, self._lm_w, _ = landmarker.inputs["image"].shape
-        self._tracks: list[_Track] = []
-        self._last_timestamp_us: int | None = None
-        self.detector_runs = 0
-        self.landmark_runs = 0
         self.iris_runs = 0
 
     @classmethod
-    async def create(cls, options: FaceOptions | None = None, *,
-                     progress: Progress | None = None) -> FaceMesh:
-        options = options or FaceOptions()
-        sessions: list[Session] = []
-        try:
-            for model_id in (DETECTOR_MODEL_IDS[options.detector], LANDMARK_MODEL_ID) + (
-                (IRIS_MODEL_ID,) if options.refine_landmarks else ()
-            ):
-                sessions.append(await load_session(model_id, provider=options.provider,
-                                                   progress=progress))
-        except BaseException:
-            for s in sessions:
-                s.close()
-            raise
-        return cls(options, sessions[0], sessions[1], sessions[2] if len(sessions) > 2 else None)
+    def model_ids(cls, options: FaceOptions) -> tuple[str, ...]:
+        return (DETECTOR_MODEL_IDS[options.detector], LANDMARK_MODEL_ID) + (
+            (IRIS_MODEL_ID,) if options.refine_landmarks else ())
 
-    def reset(self) -> None:
-        """Forget tracked faces and timestamps (e.g. when the video source changes)."""
-        self._tracks = []
-        self._last_timestamp_us = None
+    @classmethod
+    def default_options(cls) -> FaceOptions:
+        return FaceOptions()
+
+    @classmethod
+    def detector_preset(cls, options: FaceOptions) -> DetectorPreset:
+        return DETECTOR_PRESETS[options.detector]
+
+    @property
+    def max_objects(self) -> int:
+        return self.options.num_faces
 
     def close(self) -> None:
-        self.detector.close()
-        self.landmarker.close()
+        super().close()
         if self.iris is not None:
             self.iris.close()
-        self._tracks = []
 
-    # ------------------------------------------------------------------ per frame
+    def new_track(self, roi: NormalizedRect) -> Track:
+        return Track(roi, LandmarksSmoothing(
+            FACE_LANDMARKS_FILTER if self.options.smooth_landmarks else None))
 
-    async def process(self, frame: Frame, timestamp_ms: float | None = None,
-                      timer: StageTimer | None = None) -> FaceResult:
-        """Faces in `frame`. In video mode timestamps (ms) must increase from call to call."""
-        timer = timer if timer is not None else StageTimer()
-        width, height = frame.width, frame.height
-        result = FaceResult(width, height, [])
-        if width < 1 or height < 1:
-            return result
-        video = self.options.running_mode == "video"
-        if timestamp_ms is None:
-            timestamp_ms = frame.timestamp_ms
-        timestamp_us = int(round(timestamp_ms * 1000.0))
-        if video:
-            if self._last_timestamp_us is not None and timestamp_us <= self._last_timestamp_us:
-                raise InputError(
-                    f"video mode needs increasing timestamps: got {timestamp_ms} ms after "
-                    f"{self._last_timestamp_us / 1000.0} ms (call reset() to start over)"
-                )
-            self._last_timestamp_us = timestamp_us
+    def smooth(self, track: Track, found: _Found, timestamp_us: int, width: int,
+               height: int) -> _Found:
+        smoothed = track.filters.apply(found.landmarks, timestamp_us, width, height,
+                                       object_scale_roi=found.roi)
+        if smoothed is not None:
+            found.landmarks = smoothed
+        return found
 
-        tracks: list[_Track | None] = list(self._tracks) if video else []
-        rois = [t.roi for t in tracks if t is not None]
-        if len(rois) < self.options.num_faces:
-            detections = await self._detect(frame, timer)
-            with timer.stage("post"):
-                for detection in detections:
-                    if len(rois) >= self.options.num_faces:
-                        break
-                    # FaceDetectionFrontDetectionToRoi
-                    roi = detection_to_roi(detection, (width, height), FACE_DETECTION_TO_ROI)
-                    if not _usable_roi(roi, width, height):
-                        continue
-                    # AssociationNormRectCalculator: tracked ROIs win over new detections.
-                    if any(rect_iou(roi, r) > self.options.min_tracking_confidence
-                           for r in rois):
-                        continue
-                    rois.append(roi)
-                    tracks.append(None)
+    def next_roi(self, found: _Found, width: int, height: int) -> NormalizedRect:
+        # FaceLandmarkLandmarksToRoi (face_landmark_landmarks_to_roi.pbtxt)
+        return face_landmarks_to_roi(found.raw_landmarks[:FACE_NUM_LANDMARKS], width, height)
 
-        new_tracks: list[_Track] = []
-        for roi, track in zip(rois, tracks, strict=True):
-            threshold = (self.options.min_tracking_confidence if track is not None
-                         else self.options.min_presence_confidence)
-            found = await self._landmarks(frame, roi, threshold, timer)
-            if found is None:
-                continue  # tracking lost: the detector runs on the next frame
-            score, landmarks = found
-            with timer.stage("post"):
-                next_roi = face_landmarks_to_roi(landmarks[:FACE_NUM_LANDMARKS], width, height)
-                if video:
-                    if track is None:
-                        track = _Track(roi, LandmarksSmoothing(
-                            FACE_LANDMARKS_FILTER if self.options.smooth_landmarks else None))
-                    smoothed = track.smoothing.apply(landmarks, timestamp_us, width, height,
-                                                     object_scale_roi=roi)
-                    if smoothed is not None:
-                        landmarks = smoothed
-                    track.roi = next_roi
-                    if not _usable_roi(next_roi, width, height) or any(
-                        rect_iou(next_roi, t.roi) > self.options.min_tracking_confidence
-                        for t in new_tracks
-                    ):
-                        continue  # degenerate, or now the same face as an earlier track
-                    new_tracks.append(track)
-                result.faces.append(self._face(score, landmarks, roi, width, height))
-        if video:
-            self._tracks = new_tracks
-        return result
-
-    def _face(self, score: float, landmarks: list[Landmark], roi: NormalizedRect,
-              width: int, height: int) -> Face:
-        mesh = landmarks[:FACE_NUM_LANDMARKS]
+    def build_item(self, found: _Found, width: int, height: int) -> Face:
+        mesh = found.landmarks[:FACE_NUM_LANDMARKS]
         xs = [lm.x for lm in mesh]
         ys = [lm.y for lm in mesh]
         left = eye_aspect_ratio(mesh, LEFT_EYE_EAR, width, height)
         right = eye_aspect_ratio(mesh, RIGHT_EYE_EAR, width, height)
         return Face(
-            score=score,
+            score=found.score,
             box=(min(xs), min(ys), max(xs), max(ys)),
-            landmarks=landmarks,
+            landmarks=found.landmarks,
             pose=head_pose(mesh, width, height),
             eye_ratio_left=left,
             eye_ratio_right=right,
             blink_left=left < BLINK_THRESHOLD,
             blink_right=right < BLINK_THRESHOLD,
             mouth_open=mouth_open_ratio(mesh, width, height),
-            roi=roi,
+            roi=found.roi,
         )
 
-    async def _detect(self, frame: Frame, timer: StageTimer) -> list[Detection]:
-        """FaceDetectionShortRange/FullRangeCpu: detections, best first."""
-        preset = self._preset
-        with timer.stage("pre"):
-            transform = image_to_tensor_transform(
-                frame.width, frame.height, preset.input_width, preset.input_height,
-                keep_aspect_ratio=preset.keep_aspect_ratio,
-            )
-            image = warp(frame, transform.affine, preset.input_width, preset.input_height,
-                         DETECTOR_BORDER)
-        with timer.stage("infer"):
-            outputs = await self.detector.run({"image": image})
-        self.detector_runs += 1
-        with timer.stage("post"):
-            detections = self._decoder.process(outputs["boxes"].data, outputs["scores"].data)
-            detections = non_max_suppression(detections, preset.nms)
-            detections = remove_detection_letterbox(detections, transform.letterbox_padding)
-        return detections
+    def build_result(self, width: int, height: int, items: list) -> FaceResult:
+        return FaceResult(width, height, items)
 
-    async def _landmarks(self, frame: Frame, roi: NormalizedRect, threshold: float,
-                         timer: StageTimer) -> tuple[float, list[Landmark]] | None:
-        """FaceLandmarkCpu (+ iris) for one ROI: (face probability, landmarks) or None."""
-        width, height = frame.width, frame.height
-        with timer.stage("pre"):
-            transform = image_to_tensor_transform(
-                width, height, self._lm_w, self._lm_h, roi, keep_aspect_ratio=True
-            )
-            image = warp(frame, transform.affine, self._lm_w, self._lm_h, LANDMARK_BORDER)
-        with timer.stage("infer"):
-            outputs = await self.landmarker.run({"image": image})
-        self.landmark_runs += 1
+    async def landmarks(self, frame: Frame, roi: NormalizedRect, threshold: float,
+                        timer: StageTimer) -> _Found | None:
+        """FaceLandmarkCpu (+ iris) for one ROI, or None below `threshold`."""
+        outputs, transform = await self.run_landmark_model(frame, roi, timer)
         with timer.stage("post"):
-            score = _sigmoid(float(outputs["face_flag"].data[0]))
+            score = sigmoid(float(outputs["face_flag"].data[0]))
             if not score >= threshold:
                 return None
             raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
@@ -326,7 +208,7 @@ class FaceMesh:
             for boundary, flip in ((IRIS_LEFT_EYE_BOUNDARY, False),
                                    (IRIS_RIGHT_EYE_BOUNDARY, FLIP_RIGHT_EYE)):
                 landmarks.extend(await self._iris(frame, landmarks, boundary, flip, timer))
-        return score, landmarks
+        return _Found(score, landmarks, landmarks, roi)
 
     async def _iris(self, frame: Frame, mesh: list[Landmark], boundary: tuple[int, int],
                     flip: bool, timer: StageTimer) -> list[Landmark]:
@@ -339,7 +221,7 @@ class FaceMesh:
             transform = image_to_tensor_transform(width, height, iw, ih, roi,
                                                   keep_aspect_ratio=True)
             affine = _flip_affine(transform.affine, iw) if flip else transform.affine
-            image = warp(frame, affine, iw, ih, LANDMARK_BORDER)
+            image = warp_like_opencv(frame, affine, iw, ih, self.landmark_border)
         with timer.stage("infer"):
             outputs = await self.iris.run({"image": image})
         self.iris_runs += 1
@@ -348,4 +230,3 @@ class FaceMesh:
                                                    flip_horizontally=flip)
             iris = remove_landmark_letterbox(iris, transform.letterbox_padding)
             return landmark_projection(iris, roi)
-

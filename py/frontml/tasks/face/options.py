@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frontml.tasks.core.options import RUNNING_MODES, LandmarkerOptions, check_choice, check_int
+
 DETECTORS = ("short", "full")
-RUNNING_MODES = ("image", "video")
 
 
 @dataclass(frozen=True)
-class FaceOptions:
-    """How the face task runs.
+class FaceOptions(LandmarkerOptions):
+    """How the face task runs (plus the fields of `LandmarkerOptions` / `TaskOptions`).
 
     detector: "short" (BlazeFace short range, 128x128, faces within ~2 m: MediaPipe's FaceMesh
         default) or "full" (full range, 192x192, smaller / farther faces).
@@ -33,24 +34,10 @@ class FaceOptions:
     detector: str = "short"
     num_faces: int = 1
     refine_landmarks: bool = False
-    running_mode: str = "video"
-    min_detection_confidence: float = 0.5
-    min_presence_confidence: float = 0.5
-    min_tracking_confidence: float = 0.5
-    smooth_landmarks: bool = True
-    provider: str = "wasm"
 
-    def __post_init__(self) -> None:
-        if self.detector not in DETECTORS:
-            raise ValueError(f"detector must be one of {DETECTORS}, got {self.detector!r}")
-        if self.running_mode not in RUNNING_MODES:
-            raise ValueError(
-                f"running_mode must be one of {RUNNING_MODES}, got {self.running_mode!r}"
-            )
-        if not isinstance(self.num_faces, int) or self.num_faces < 1:
-            raise ValueError(f"num_faces must be an integer >= 1, got {self.num_faces!r}")
-        for name in ("min_detection_confidence", "min_presence_confidence",
-                     "min_tracking_confidence"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+    def validate(self) -> None:
+        check_choice("detector", self.detector, DETECTORS)
+        check_int("num_faces", self.num_faces, 1)
+
+
+__all__ = ["DETECTORS", "RUNNING_MODES", "FaceOptions"]

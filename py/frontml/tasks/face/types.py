@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from frontml.calculators.types import Landmark, NormalizedRect
+from frontml.tasks.core.result import FrameResult
 
 
 @dataclass
@@ -78,18 +79,17 @@ class Face:
 
 
 @dataclass
-class FaceResult:
-    """All faces found in one frame (an empty list when there is none)."""
+class FaceResult(FrameResult):
+    """All faces found in one frame (an empty list when there is none).
 
-    image_width: int
-    image_height: int
+    connections: edges between landmarks for drawing (none: the mesh is drawn as points).
+    """
+
     faces: list[Face] = field(default_factory=list)
+    connections: tuple[tuple[int, int], ...] = ()
 
-    def to_json(self) -> dict:
-        return {
-            "image": {"width": self.image_width, "height": self.image_height},
-            "faces": [f.to_json() for f in self.faces],
-        }
+    def items_json(self) -> dict:
+        return {"faces": [item.to_json() for item in self.faces]}
 
 
 __all__ = ["Face", "FaceResult", "HeadPose", "Landmark", "NormalizedRect"]

@@ -24,13 +24,11 @@ def _summary(result, label: str) -> str:
 
 
 def run_hands(args: argparse.Namespace) -> int:
-    from frontml.tasks.hands import HandsOptions, create_hand_landmarker
-
     if not 1 <= args.num_hands <= MAX_HANDS:
         raise InputError(f"--num-hands must be 1..{MAX_HANDS}, got {args.num_hands}")
     return run_task(
-        args, create_hand_landmarker,
-        lambda mode: HandsOptions(model=args.model, num_hands=args.num_hands, running_mode=mode),
+        args, "hands",
+        lambda mode: {"model": args.model, "num_hands": args.num_hands, "running_mode": mode},
         _summary, runs_label="palm detector")
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frontml.tasks.core.options import RUNNING_MODES, LandmarkerOptions, check_choice, check_int
+
 HAND_MODELS = ("lite", "full")
-RUNNING_MODES = ("image", "video")
 MAX_HANDS = 4
 
 
 @dataclass(frozen=True)
-class HandsOptions:
-    """How the hands task runs.
+class HandsOptions(LandmarkerOptions):
+    """How the hands task runs (plus the fields of `LandmarkerOptions` / `TaskOptions`).
 
     model: "lite" | "full" (palm detection + hand landmark model of that size; MediaPipe's
         model_complexity 0 / 1).
@@ -30,28 +31,12 @@ class HandsOptions:
     """
 
     model: str = "full"
-    running_mode: str = "video"
     num_hands: int = 2
-    min_detection_confidence: float = 0.5
-    min_presence_confidence: float = 0.5
-    min_tracking_confidence: float = 0.5
-    smooth_landmarks: bool = True
     gestures: bool = True
-    provider: str = "wasm"
 
-    def __post_init__(self) -> None:
-        if self.model not in HAND_MODELS:
-            raise ValueError(f"model must be one of {HAND_MODELS}, got {self.model!r}")
-        if self.running_mode not in RUNNING_MODES:
-            raise ValueError(
-                f"running_mode must be one of {RUNNING_MODES}, got {self.running_mode!r}"
-            )
-        if (not isinstance(self.num_hands, int) or isinstance(self.num_hands, bool)
-                or not 1 <= self.num_hands <= MAX_HANDS):
-            raise ValueError(f"num_hands must be an integer in 1..{MAX_HANDS}, "
-                             f"got {self.num_hands!r}")
-        for name in ("min_detection_confidence", "min_presence_confidence",
-                     "min_tracking_confidence"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+    def validate(self) -> None:
+        check_choice("model", self.model, HAND_MODELS)
+        check_int("num_hands", self.num_hands, 1, MAX_HANDS)
+
+
+__all__ = ["HAND_MODELS", "MAX_HANDS", "RUNNING_MODES", "HandsOptions"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from frontml.calculators.types import Landmark, NormalizedRect
+from frontml.tasks.core.result import FrameResult
 
 LANDMARK_NAMES = (
     "wrist",
@@ -93,18 +94,17 @@ class Hand:
 
 
 @dataclass
-class HandsResult:
-    """All hands found in one frame (an empty list when there are none)."""
+class HandsResult(FrameResult):
+    """All hands found in one frame (an empty list when there are none).
 
-    image_width: int
-    image_height: int
+    connections: edges between landmarks for drawing.
+    """
+
     hands: list[Hand] = field(default_factory=list)
+    connections: tuple[tuple[int, int], ...] = HAND_CONNECTIONS
 
-    def to_json(self) -> dict:
-        return {
-            "image": {"width": self.image_width, "height": self.image_height},
-            "hands": [h.to_json() for h in self.hands],
-        }
+    def items_json(self) -> dict:
+        return {"hands": [item.to_json() for item in self.hands]}
 
 
 __all__ = ["HAND_CONNECTIONS", "LANDMARK_NAMES", "Gesture", "Hand", "HandsResult", "Landmark",

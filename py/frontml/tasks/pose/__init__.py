@@ -29,8 +29,9 @@ async def create_pose_detector(options: PoseOptions | None = None, *,
                                progress: Progress | None = None):
     """Create the pose detector `options.model` names (like tfjs's `createDetector`).
 
-    Every detector has `await process(frame, timestamp_ms, timer=None) -> PoseResult` and
-    `close()`.
+    Both models take `PoseOptions` and return `PoseResult` (one `Pose` type; MoveNet fills
+    `id` and `box`, BlazePose `world_landmarks`, `roi` and `mask`), with `process`, `reset`,
+    `close` and `debug_tensors` (the `frontml.tasks.core.Task` contract).
     """
     options = options or PoseOptions()
     if options.model in BLAZEPOSE_MODELS:

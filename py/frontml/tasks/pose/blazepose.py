@@ -22,74 +22,36 @@ import dataclasses
 import math
 from collections.abc import Sequence
 
-from frontml.calculators import (
+from frontml.calculators.detection_letterbox import remove_landmark_letterbox
+from frontml.calculators.detector_preset import DetectorPreset
+from frontml.calculators.landmarks import (
+    landmark_projection,
+    sigmoid,
+    tensors_to_landmarks,
+    tensors_to_normalized_landmarks,
+    world_landmark_projection,
+)
+from frontml.calculators.types import Landmark, NormalizedRect
+from frontml.image import Frame
+from frontml.runtime import Session, Tensor
+from frontml.tasks.core.landmarker import LandmarkerTask, Track
+from frontml.tasks.pose.constants import (
+    HEATMAP_KERNEL_SIZE,
+    HEATMAP_MIN_CONFIDENCE_TO_REFINE,
     POSE_DETECTION,
     POSE_DETECTION_TO_ROI,
     POSE_LANDMARKS_OPTIONS,
     POSE_NUM_LANDMARKS,
     POSE_WORLD_LANDMARKS_OPTIONS,
-    Detection,
-    Landmark,
-    NormalizedRect,
-    PoseLandmarkFiltering,
-    TensorsToDetectionsCalculator,
-    detection_to_roi,
-    generate_anchors,
-    image_to_tensor_transform,
-    landmark_projection,
-    non_max_suppression,
-    pose_landmarks_to_roi,
-    remove_detection_letterbox,
-    remove_landmark_letterbox,
-    tensors_to_landmarks,
-    tensors_to_normalized_landmarks,
-    world_landmark_projection,
 )
-from frontml.errors import InputError
-from frontml.image import Affine, Frame
-from frontml.models import Progress, load_session
-from frontml.runtime import Session, Tensor
+from frontml.tasks.pose.filtering import PoseLandmarkFiltering, pose_landmarks_to_roi
 from frontml.tasks.pose.options import BLAZEPOSE_MODELS, PoseOptions
 from frontml.tasks.pose.types import Pose, PoseResult
 from frontml.timing import StageTimer
 
 DETECTOR_MODEL_ID = "pose_detection"
 LANDMARK_MODEL_IDS = {name: f"pose_landmark_{name}" for name in BLAZEPOSE_MODELS}
-# From tensors_to_pose_landmarks_and_segmentation.pbtxt (RefineLandmarksFromHeatmapCalculator).
-HEATMAP_KERNEL_SIZE = 7
-HEATMAP_MIN_CONFIDENCE_TO_REFINE = 0.5
 
-
-# MediaPipe's CPU ImageToTensorCalculator (OpenCV warpPerspective) samples with pixel centres at
-# integer coordinates; frontml affines put them at +0.5. Shifting the sampling affine by half a
-# pixel on both sides reproduces MediaPipe's CPU crops (measured: part of the gap to
-# mp.solutions.pose, see bench/accuracy_pose.py). Projection back uses the unshifted geometry.
-OPENCV_PIXEL_CENTRES = True
-# ImageToTensorCalculator border modes: the detector asks for BORDER_ZERO
-# (pose_detection_cpu.pbtxt); the landmark crop uses the default, BORDER_REPLICATE
-# (pose_landmark_by_roi_cpu.pbtxt), which matters a lot when the ROI leaves the image.
-DETECTOR_BORDER = "zero"
-LANDMARK_BORDER = "replicate"
-
-
-def opencv_sampling(affine: Affine) -> Affine:
-    """The affine that samples like OpenCV's warp given MediaPipe's (corner-mapped) matrix."""
-    a, b, c, d, e, f = affine
-    return (a, b, c - 0.5 * a - 0.5 * b + 0.5, d, e, f - 0.5 * d - 0.5 * e + 0.5)
-
-
-def warp(frame: Frame, affine: Affine, out_w: int, out_h: int, border: str) -> Tensor:
-    """frame.warp with MediaPipe's sampling convention and border mode."""
-    if OPENCV_PIXEL_CENTRES:
-        affine = opencv_sampling(affine)
-    return frame.warp(affine, out_w, out_h, border=border)
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
 
 
 # Port of RefineLandmarksFromHeatMap() (refine_landmarks_from_heatmap_calculator.cc), in place.
@@ -125,7 +87,7 @@ def refine_landmarks_from_heatmap(
         for row in range(begin_row, end_row):
             base = row_size * row + index
             for col in range(begin_col, end_col):
-                confidence = _sigmoid(heatmap[base + hm_channels * col])
+                confidence = sigmoid(heatmap[base + hm_channels * col])
                 total += confidence
                 if confidence > max_confidence:
                     max_confidence = confidence
@@ -136,220 +98,74 @@ def refine_landmarks_from_heatmap(
             lm.y = weighted_row / hm_height / total
 
 
-def _rect_bounds(rect: NormalizedRect) -> tuple[float, float, float, float]:
-    # Port of the NormalizedRect -> Rectangle_f conversion used by AssociationNormRectCalculator
-    # (rotation ignored).
-    return (rect.x_center - rect.width / 2, rect.y_center - rect.height / 2,
-            rect.x_center + rect.width / 2, rect.y_center + rect.height / 2)
-
-
-def rect_iou(a: NormalizedRect, b: NormalizedRect) -> float:
-    """Intersection over union of two rects' axis-aligned extents (rotation ignored)."""
-    ax0, ay0, ax1, ay1 = _rect_bounds(a)
-    bx0, by0, bx1, by1 = _rect_bounds(b)
-    iw = min(ax1, bx1) - max(ax0, bx0)
-    ih = min(ay1, by1) - max(ay0, by0)
-    if iw <= 0 or ih <= 0:
-        return 0.0
-    inter = iw * ih
-    union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def _usable_roi(rect: NormalizedRect, width: int, height: int) -> bool:
-    values = (rect.x_center, rect.y_center, rect.width, rect.height, rect.rotation)
-    return all(math.isfinite(v) for v in values) and rect.width * width > 1e-3 and (
-        rect.height * height > 1e-3
-    )
-
-
-@dataclasses.dataclass
-class _Track:
-    """One pose followed across video frames."""
-
-    roi: NormalizedRect
-    filtering: PoseLandmarkFiltering
-
-
 @dataclasses.dataclass
 class _RoiResult:
     pose: Pose
     auxiliary: list[Landmark]
 
 
-class BlazePose:
+class BlazePose(LandmarkerTask):
     """MediaPipe BlazePose (33 landmarks, world landmarks, optional mask) for frames.
 
     Counters for tests and the HUD: `detector_runs`, `landmark_runs`.
     """
 
+    options: PoseOptions
+    detection_to_roi_preset = POSE_DETECTION_TO_ROI  # pose_detection_to_roi.pbtxt
+
     def __init__(self, options: PoseOptions, detector: Session, landmarker: Session) -> None:
-        if options.model not in LANDMARK_MODEL_IDS:
-            raise ValueError(f"BlazePose model must be one of {BLAZEPOSE_MODELS}, "
-                             f"got {options.model!r}")
-        self.options = options
-        self.detector = detector
-        self.landmarker = landmarker
-        preset = POSE_DETECTION
-        self._preset = preset
-        # pose_detection_cpu.pbtxt's TensorsToDetectionsCalculator; the legacy solution sets
-        # its min_score_thresh from min_detection_confidence.
-        decoding = dataclasses.replace(
-            preset.decoding, min_score_thresh=options.min_detection_confidence
-        )
-        self._decoder = TensorsToDetectionsCalculator(decoding, generate_anchors(preset.anchors))
-        _, self._lm_h, self._lm_w, _ = landmarker.inputs["image"].shape
-        self._tracks: list[_Track] = []
-        self._last_timestamp_us: int | None = None
-        self.detector_runs = 0
-        self.landmark_runs = 0
+        _check_model(options)
+        super().__init__(options, detector, landmarker)
 
     @classmethod
-    async def create(
-        cls, options: PoseOptions | None = None, *, progress: Progress | None = None
-    ) -> BlazePose:
-        options = options or PoseOptions()
-        if options.model not in LANDMARK_MODEL_IDS:
-            raise ValueError(f"BlazePose model must be one of {BLAZEPOSE_MODELS}, "
-                             f"got {options.model!r}")
-        detector = await load_session(DETECTOR_MODEL_ID, provider=options.provider,
-                                      progress=progress)
-        try:
-            landmarker = await load_session(LANDMARK_MODEL_IDS[options.model],
-                                            provider=options.provider, progress=progress)
-        except BaseException:
-            detector.close()
-            raise
-        return cls(options, detector, landmarker)
+    def model_ids(cls, options: PoseOptions) -> tuple[str, ...]:
+        _check_model(options)
+        return (DETECTOR_MODEL_ID, LANDMARK_MODEL_IDS[options.model])
 
-    def reset(self) -> None:
-        """Forget tracked poses and timestamps (e.g. when the video source changes)."""
-        self._tracks = []
-        self._last_timestamp_us = None
+    @classmethod
+    def default_options(cls) -> PoseOptions:
+        return PoseOptions()
 
-    def close(self) -> None:
-        self.detector.close()
-        self.landmarker.close()
-        self._tracks = []
+    @classmethod
+    def detector_preset(cls, options: PoseOptions) -> DetectorPreset:
+        return POSE_DETECTION  # pose_detection_cpu.pbtxt
 
-    # ------------------------------------------------------------------ per frame
+    @property
+    def max_objects(self) -> int:
+        return self.options.num_poses
 
-    async def process(
-        self, frame: Frame, timestamp_ms: float | None = None, timer: StageTimer | None = None
-    ) -> PoseResult:
-        """Poses in `frame`. In video mode timestamps (ms) must increase from call to call."""
-        timer = timer if timer is not None else StageTimer()
-        width, height = frame.width, frame.height
-        result = PoseResult(width, height, [])
-        if width < 1 or height < 1:
-            return result
-        video = self.options.running_mode == "video"
-        if timestamp_ms is None:
-            timestamp_ms = frame.timestamp_ms
-        timestamp_us = int(round(timestamp_ms * 1000.0))  # MediaPipe timestamps are microseconds
-        if video:
-            if self._last_timestamp_us is not None and timestamp_us <= self._last_timestamp_us:
-                raise InputError(
-                    f"video mode needs increasing timestamps: got {timestamp_ms} ms after "
-                    f"{self._last_timestamp_us / 1000.0} ms (call reset() to start over)"
-                )
-            self._last_timestamp_us = timestamp_us
+    def new_track(self, roi: NormalizedRect) -> Track:
+        return Track(roi, PoseLandmarkFiltering(self.options.smooth_landmarks))
 
-        # PreviousLoopbackCalculator + GateCalculator: ROIs from last frame's landmarks.
-        tracks: list[_Track | None] = list(self._tracks) if video else []
-        rois = [t.roi for t in tracks if t is not None]
-        if len(rois) < self.options.num_poses:
-            detections = await self._detect(frame, timer)
-            with timer.stage("post"):
-                for detection in detections:
-                    if len(rois) >= self.options.num_poses:
-                        break
-                    # PoseDetectionToRoi subgraph (pose_detection_to_roi.pbtxt)
-                    roi = detection_to_roi(detection, (width, height), POSE_DETECTION_TO_ROI)
-                    if not _usable_roi(roi, width, height):
-                        continue
-                    # Association (AssociationNormRectCalculator): tracked ROIs win.
-                    if any(rect_iou(roi, r) > self.options.min_tracking_confidence
-                           for r in rois):
-                        continue
-                    rois.append(roi)
-                    tracks.append(None)
+    def smooth(self, track: Track, found: _RoiResult, timestamp_us: int, width: int,
+               height: int) -> _RoiResult:
+        # PoseLandmarkFiltering subgraph (pose_landmark_filtering.pbtxt)
+        pose = found.pose
+        filtered = track.filters.apply(timestamp_us, width, height, pose.landmarks,
+                                       found.auxiliary, pose.world_landmarks)
+        if filtered.landmarks is not None:
+            pose.landmarks = filtered.landmarks
+        if filtered.world_landmarks is not None:
+            pose.world_landmarks = filtered.world_landmarks
+        found.auxiliary = filtered.auxiliary_landmarks or found.auxiliary
+        return found
 
-        new_tracks: list[_Track] = []
-        for roi, track in zip(rois, tracks, strict=True):
-            threshold = (self.options.min_tracking_confidence if track is not None
-                         else self.options.min_presence_confidence)
-            found = await self._landmarks(frame, roi, threshold, timer)
-            if found is None:
-                continue  # tracking lost: MediaPipe outputs nothing now, detects next frame
-            if not video:
-                result.poses.append(found.pose)
-                continue
-            with timer.stage("post"):
-                if track is None:
-                    track = _Track(roi, PoseLandmarkFiltering(self.options.smooth_landmarks))
-                pose = found.pose
-                # PoseLandmarkFiltering subgraph (pose_landmark_filtering.pbtxt)
-                filtered = track.filtering.apply(
-                    timestamp_us, width, height, pose.landmarks, found.auxiliary,
-                    pose.world_landmarks,
-                )
-                if filtered.landmarks is not None:
-                    pose.landmarks = filtered.landmarks
-                if filtered.world_landmarks is not None:
-                    pose.world_landmarks = filtered.world_landmarks
-                aux = filtered.auxiliary_landmarks or found.auxiliary
-                # PoseLandmarksToRoi subgraph (pose_landmarks_to_roi.pbtxt): next frame's ROI.
-                track.roi = pose_landmarks_to_roi(aux, width, height)
-                if not _usable_roi(track.roi, width, height) or any(
-                    rect_iou(track.roi, t.roi) > self.options.min_tracking_confidence
-                    for t in new_tracks
-                ):
-                    # degenerate, or now the same person as an earlier track: stop tracking it
-                    continue
-                new_tracks.append(track)
-                result.poses.append(pose)
-        if video:
-            self._tracks = new_tracks
-        return result
+    def next_roi(self, found: _RoiResult, width: int, height: int) -> NormalizedRect:
+        # PoseLandmarksToRoi subgraph (pose_landmarks_to_roi.pbtxt)
+        return pose_landmarks_to_roi(found.auxiliary, width, height)
 
-    async def _detect(self, frame: Frame, timer: StageTimer) -> list[Detection]:
-        """PoseDetectionCpu subgraph (pose_detection_cpu.pbtxt): detections, best first."""
-        preset = self._preset
-        with timer.stage("pre"):
-            # ImageToTensorCalculator: whole image, letterboxed (keep_aspect_ratio).
-            transform = image_to_tensor_transform(
-                frame.width, frame.height, preset.input_width, preset.input_height,
-                keep_aspect_ratio=preset.keep_aspect_ratio,
-            )
-            image = warp(frame, transform.affine, preset.input_width, preset.input_height,
-                         DETECTOR_BORDER)
-        with timer.stage("infer"):
-            outputs = await self.detector.run({"image": image})
-        self.detector_runs += 1
-        with timer.stage("post"):
-            # TensorsToDetectionsCalculator -> NonMaxSuppressionCalculator (WEIGHTED) ->
-            # DetectionLetterboxRemovalCalculator
-            detections = self._decoder.process(outputs["boxes"].data, outputs["scores"].data)
-            detections = non_max_suppression(detections, preset.nms)
-            detections = remove_detection_letterbox(detections, transform.letterbox_padding)
-        return detections
+    def build_item(self, found: _RoiResult, width: int, height: int) -> Pose:
+        return found.pose
 
-    async def _landmarks(
-        self, frame: Frame, roi: NormalizedRect, threshold: float, timer: StageTimer
-    ) -> _RoiResult | None:
+    def build_result(self, width: int, height: int, items: list) -> PoseResult:
+        return PoseResult(width, height, items)
+
+    async def landmarks(self, frame: Frame, roi: NormalizedRect, threshold: float,
+                        timer: StageTimer) -> _RoiResult | None:
         """PoseLandmarkByRoiCpu subgraph (pose_landmark_by_roi_cpu.pbtxt) for one ROI."""
-        width, height = frame.width, frame.height
-        with timer.stage("pre"):
-            # ImageToTensorCalculator: rotated ROI crop, keep_aspect_ratio, range [0, 1] (the
-            # range and the RGBA->RGB step are folded into the model), BORDER_REPLICATE.
-            transform = image_to_tensor_transform(
-                width, height, self._lm_w, self._lm_h, roi, keep_aspect_ratio=True
-            )
-            image = warp(frame, transform.affine, self._lm_w, self._lm_h, LANDMARK_BORDER)
-        with timer.stage("infer"):
-            outputs = await self.landmarker.run({"image": image})
-        self.landmark_runs += 1
+        # ImageToTensorCalculator: rotated ROI crop, keep_aspect_ratio, range [0, 1] (the range
+        # and the RGBA->RGB step are folded into the model), BORDER_REPLICATE.
+        outputs, transform = await self.run_landmark_model(frame, roi, timer)
         with timer.stage("post"):
             # TensorsToFloatsCalculator + ThresholdingCalculator + GateCalculator: pose flag.
             score = float(outputs["pose_flag"].data[0])
@@ -385,3 +201,9 @@ class BlazePose:
                 mask_affine=transform.affine if mask is not None else None,
             )
         return _RoiResult(pose, auxiliary)
+
+
+def _check_model(options: PoseOptions) -> None:
+    if options.model not in LANDMARK_MODEL_IDS:
+        raise ValueError(f"BlazePose model must be one of {BLAZEPOSE_MODELS}, "
+                         f"got {options.model!r}")

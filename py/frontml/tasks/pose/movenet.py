@@ -27,14 +27,15 @@ Stdlib only: this runs in Pyodide.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from frontml.calculators.filters import KeypointsOneEuroFilter, LowPassFilter, OneEuroFilterOptions
 from frontml.calculators.movenet_tracker import (
     BoundingBox,
     BoundingBoxTracker,
     Keypoint,
     KeypointTracker,
-    Pose,
+    TrackedPose,
     Tracker,
 )
 from frontml.calculators.types import Landmark
@@ -42,6 +43,9 @@ from frontml.errors import InputError
 from frontml.image import Frame
 from frontml.models import Progress, load_session
 from frontml.runtime import Session, Tensor
+from frontml.tasks.core.task import TaskBase
+from frontml.tasks.pose.options import PoseOptions
+from frontml.tasks.pose.types import Pose, PoseResult
 from frontml.timing import StageTimer
 
 # pose-detection/src/constants.ts COCO_KEYPOINTS
@@ -73,255 +77,18 @@ MULTIPOSE_BOX_SIZE = 5  # [ymin, xmin, ymax, xmax, score]
 MULTIPOSE_BOX_IDX = NUM_KEYPOINTS * NUM_KEYPOINT_VALUES
 MULTIPOSE_BOX_SCORE_IDX = MULTIPOSE_BOX_IDX + 4
 MULTIPOSE_INSTANCE_SIZE = NUM_KEYPOINTS * NUM_KEYPOINT_VALUES + MULTIPOSE_BOX_SIZE
-MAX_MULTIPOSE_PEOPLE = 6
-DEFAULT_MIN_POSE_SCORE = 0.25
 MIN_CROP_KEYPOINT_SCORE = 0.2
 CROP_FILTER_ALPHA = 0.9
 DIMENSION_DIVISOR = 32
-# pose-detection demo (params.js MOVENET_CONFIG.scoreThreshold): keypoints worth drawing
-DEFAULT_MIN_KEYPOINT_SCORE = 0.3
 
 
-@dataclass(frozen=True)
-class OneEuroConfig:
-    """tfjs-models OneEuroFilterConfig; defaults are movenet/constants.ts KEYPOINT_FILTER_CONFIG."""
-
-    frequency: float = 30.0
-    min_cutoff: float = 2.5
-    beta: float = 300.0
-    derivate_cutoff: float = 2.5
-    threshold_cutoff: float | None = 0.5
-    threshold_beta: float = 5.0
-    disable_value_scaling: bool = True
-    min_allowed_object_scale: float = 1e-6
-
-
-KEYPOINT_FILTER_CONFIG = OneEuroConfig()
-
-_TRACKER_TYPES = ("bounding_box", "keypoint")
+# movenet/constants.ts KEYPOINT_FILTER_CONFIG (tfjs One-Euro: asinh threshold, no value scaling).
+KEYPOINT_FILTER_CONFIG = OneEuroFilterOptions(
+    frequency=30.0, min_cutoff=2.5, beta=300.0, derivate_cutoff=2.5, threshold_cutoff=0.5,
+    threshold_beta=5.0, disable_value_scaling=True)
 
 
 @dataclass
-class MoveNetOptions:
-    """What `MoveNet.create` reads. Any object with (some of) these attributes works too."""
-
-    model: str = "movenet"  # "movenet" (MultiPose) | "movenet_lightning" | "movenet_thunder"
-    num_poses: int = MAX_MULTIPOSE_PEOPLE  # at most this many people (MultiPose: <= 6)
-    min_pose_score: float = DEFAULT_MIN_POSE_SCORE
-    min_keypoint_score: float = DEFAULT_MIN_KEYPOINT_SCORE  # for drawing and single-pose boxes
-    enable_tracking: bool = True  # MultiPose only
-    tracker_type: str = "bounding_box"  # or "keypoint"
-    enable_smoothing: bool = True  # One-Euro per track (MultiPose needs tracking for it)
-    running_mode: str = "video"  # "image": every call independent (no tracking state kept)
-    provider: str = "wasm"
-    threads: int = 0
-
-
-def _option(options, name: str, default):
-    value = getattr(options, name, None) if options is not None else None
-    return default if value is None else value
-
-
-def _mode_name(mode) -> str:
-    """'image' / 'video' / 'live_stream' from a string or an enum (by value or name)."""
-    for candidate in (getattr(mode, "value", None), getattr(mode, "name", None), mode):
-        if isinstance(candidate, str):
-            return candidate.lower()
-    return "video"
-
-
-def resolve_options(options=None) -> MoveNetOptions:
-    """Normalise and validate any options object (MoveNetOptions, PoseOptions, ...)."""
-    model = str(_option(options, "model", "movenet")).lower()
-    if model not in MODEL_IDS:
-        raise InputError(f"unknown MoveNet model {model!r}; use one of {sorted(MODEL_IDS)}")
-    multipose = MODEL_IDS[model] == "movenet_multipose"
-    num_poses = int(_option(options, "num_poses", MAX_MULTIPOSE_PEOPLE))
-    if not 1 <= num_poses <= MAX_MULTIPOSE_PEOPLE:
-        raise InputError(f"num_poses must be 1..{MAX_MULTIPOSE_PEOPLE}, got {num_poses}")
-    if not multipose:
-        num_poses = 1  # single-person models find one person at most
-    min_pose_score = float(_option(options, "min_pose_score", DEFAULT_MIN_POSE_SCORE))
-    if not 0.0 <= min_pose_score <= 1.0:
-        raise InputError("min_pose_score should be between 0.0 and 1.0")
-    min_keypoint_score = float(
-        _option(options, "min_keypoint_score", DEFAULT_MIN_KEYPOINT_SCORE))
-    if not 0.0 <= min_keypoint_score <= 1.0:
-        raise InputError("min_keypoint_score should be between 0.0 and 1.0")
-    tracker_type = str(_option(options, "tracker_type", "bounding_box")).lower()
-    tracker_type = {"boundingbox": "bounding_box", "bbox": "bounding_box"}.get(
-        tracker_type, tracker_type)
-    if tracker_type not in _TRACKER_TYPES:
-        raise InputError(f"tracker_type must be one of {_TRACKER_TYPES}, got {tracker_type!r}")
-    smoothing = _option(options, "enable_smoothing", None)
-    if smoothing is None:
-        smoothing = _option(options, "smooth_landmarks", True)
-    return MoveNetOptions(
-        model=model,
-        num_poses=num_poses,
-        min_pose_score=min_pose_score,
-        min_keypoint_score=min_keypoint_score,
-        enable_tracking=bool(_option(options, "enable_tracking", True)),
-        tracker_type=tracker_type,
-        enable_smoothing=bool(smoothing),
-        running_mode=_mode_name(_option(options, "running_mode", "video")),
-        provider=str(_option(options, "provider", "wasm")),
-        threads=int(_option(options, "threads", 0)),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Results
-
-
-@dataclass(slots=True)
-class MultiPose:
-    """One person: 17 landmarks (COCO_KEYPOINTS order), box [x0, y0, x1, y1], tracking id.
-
-    Landmarks are the same `Landmark` class BlazePose returns, image-normalised, z = 0, and the
-    keypoint score in both `visibility` and `presence`. `id` is None without tracking.
-    """
-
-    landmarks: list[Landmark]
-    score: float
-    box: tuple[float, float, float, float] | None = None
-    id: int | None = None
-
-    def keypoint(self, name: str) -> Landmark:
-        return self.landmarks[KEYPOINT_INDEX[name]]
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "score": self.score,
-            "box": list(self.box) if self.box is not None else None,
-            "landmarks": [{"x": lm.x, "y": lm.y, "z": lm.z, "visibility": lm.visibility}
-                          for lm in self.landmarks],
-        }
-
-
-@dataclass
-class MultiPoseResult:
-    """All people in one frame (field names as in BlazePose's PoseResult)."""
-
-    image_width: int
-    image_height: int
-    timestamp_ms: float
-    poses: list[MultiPose] = field(default_factory=list)
-    model: str = "movenet"
-    min_keypoint_score: float = DEFAULT_MIN_KEYPOINT_SCORE
-
-    def to_json(self) -> dict:
-        return {
-            "image": {"width": self.image_width, "height": self.image_height,
-                      "timestamp_ms": self.timestamp_ms},
-            "model": self.model,
-            "keypoint_names": list(COCO_KEYPOINTS),
-            "min_keypoint_score": self.min_keypoint_score,
-            "poses": [pose.to_json() for pose in self.poses],
-        }
-
-    def summary(self) -> dict:
-        return {"width": self.image_width, "height": self.image_height,
-                "people": len(self.poses),
-                "ids": [p.id for p in self.poses],
-                "scores": [round(p.score, 3) for p in self.poses]}
-
-
-# ---------------------------------------------------------------------------------------------
-# Filters: shared/filters/low_pass_filter.ts, one_euro_filter.ts, keypoints_one_euro_filter.ts.
-# (tfjs' One-Euro differs from MediaPipe's C++ one in frontml.calculators.filters: it has the
-# asinh threshold non-linearity and optional value scaling.)
-
-
-class _LowPassFilter:
-    def __init__(self, alpha: float) -> None:
-        self.alpha = alpha
-        self.initialized = False
-        self.raw_value = 0.0
-        self.stored_value = 0.0
-
-    def apply(self, value: float, threshold: float | None = None) -> float:
-        if self.initialized:
-            if threshold is None:
-                result = self.stored_value + self.alpha * (value - self.stored_value)
-            else:
-                result = self.stored_value + self.alpha * threshold * math.asinh(
-                    (value - self.stored_value) / threshold)
-        else:
-            result = value
-            self.initialized = True
-        self.raw_value = value
-        self.stored_value = result
-        return result
-
-    def apply_with_alpha(self, value: float, alpha: float, threshold: float | None = None):
-        self.alpha = alpha
-        return self.apply(value, threshold)
-
-    def reset(self) -> None:
-        self.initialized = False
-
-
-class _OneEuroFilter:
-    def __init__(self, config: OneEuroConfig) -> None:
-        self.frequency = config.frequency
-        self.min_cutoff = config.min_cutoff
-        self.beta = config.beta
-        self.threshold_cutoff = config.threshold_cutoff
-        self.threshold_beta = config.threshold_beta
-        self.derivate_cutoff = config.derivate_cutoff
-        self.x = _LowPassFilter(self._alpha(self.min_cutoff))
-        self.dx = _LowPassFilter(self._alpha(self.derivate_cutoff))
-        self.last_timestamp = 0
-
-    def apply(self, value: float, timestamp_us: float, value_scale: float) -> float:
-        ts = math.trunc(timestamp_us)
-        if self.last_timestamp >= ts:
-            return value  # out of order or repeated: nothing sensible to do
-        if self.last_timestamp != 0 and ts != 0:
-            self.frequency = 1.0 / ((ts - self.last_timestamp) * 1e-6)
-        self.last_timestamp = ts
-        d_value = ((value - self.x.raw_value) * value_scale * self.frequency
-                   if self.x.initialized else 0.0)
-        ed_value = self.dx.apply_with_alpha(d_value, self._alpha(self.derivate_cutoff))
-        cutoff = self.min_cutoff + self.beta * abs(ed_value)
-        threshold = (self.threshold_cutoff + self.threshold_beta * abs(ed_value)
-                     if self.threshold_cutoff is not None else None)
-        return self.x.apply_with_alpha(value, self._alpha(cutoff), threshold)
-
-    def _alpha(self, cutoff: float) -> float:
-        return 1.0 / (1.0 + (self.frequency / (2 * math.pi * cutoff)))
-
-
-class KeypointsOneEuroFilter:
-    """Smooths every keypoint's x and y over time (scores pass through)."""
-
-    def __init__(self, config: OneEuroConfig = KEYPOINT_FILTER_CONFIG) -> None:
-        self.config = config
-        self.x_filters: list[_OneEuroFilter] | None = None
-        self.y_filters: list[_OneEuroFilter] | None = None
-
-    def apply(self, keypoints: list[Keypoint], timestamp_us: float,
-              object_scale: float = 1.0) -> list[Keypoint]:
-        if self.x_filters is None or len(self.x_filters) != len(keypoints):
-            self.x_filters = [_OneEuroFilter(self.config) for _ in keypoints]
-            self.y_filters = [_OneEuroFilter(self.config) for _ in keypoints]
-        value_scale = 1.0
-        if not self.config.disable_value_scaling:
-            if object_scale < self.config.min_allowed_object_scale:
-                return list(keypoints)
-            value_scale = 1.0 / object_scale
-        return [
-            Keypoint(self.x_filters[i].apply(k.x, timestamp_us, value_scale),
-                     self.y_filters[i].apply(k.y, timestamp_us, value_scale), k.score)
-            for i, k in enumerate(keypoints)
-        ]
-
-    def reset(self) -> None:
-        self.x_filters = self.y_filters = None
-
-
 # ---------------------------------------------------------------------------------------------
 # Geometry
 
@@ -450,38 +217,44 @@ def determine_next_crop_region(current: BoundingBox | None, keypoints: list[Keyp
 # The task
 
 
-class MoveNet:
+class MoveNet(TaskBase):
     """MoveNet pose estimation over frames; keeps tracks and filters between `process` calls."""
 
-    def __init__(self, session: Session, options: MoveNetOptions) -> None:
+    def __init__(self, session: Session, options: PoseOptions) -> None:
+        super().__init__()
+        if options.model not in MODEL_IDS:
+            raise ValueError(f"unknown MoveNet model {options.model!r}; use one of "
+                             f"{sorted(MODEL_IDS)}")
         self.session = session
         self.options = options
         self.model_id = MODEL_IDS[options.model]
         self.multipose = self.model_id == "movenet_multipose"
+        # single-person models find one person at most
+        self.num_poses = options.num_poses if self.multipose else 1
         self.input_name = next(iter(session.inputs))
         self.output_name = next(iter(session.outputs))
         _, self.in_h, self.in_w, _ = session.inputs[self.input_name].shape
         self.tracker: Tracker | None = None
         self.keypoint_filters: dict[int, KeypointsOneEuroFilter] = {}
-        self.single_filter = KeypointsOneEuroFilter()
-        self.crop_filters = [_LowPassFilter(CROP_FILTER_ALPHA) for _ in range(4)]
+        self.single_filter = KeypointsOneEuroFilter(KEYPOINT_FILTER_CONFIG)
+        self.crop_filters = [LowPassFilter(CROP_FILTER_ALPHA) for _ in range(4)]
         self.crop_region: BoundingBox | None = None
-        self.last_input: Tensor | None = None
         self.reset()
 
     @classmethod
-    async def create(cls, options=None, *, progress: Progress | None = None,
-                     **overrides) -> MoveNet:
-        """Load the model named by `options.model` (any options object; keywords override)."""
-        opts = resolve_options(options)
-        if overrides:
-            opts = resolve_options(_Merged(opts, overrides))
-        session = await load_session(MODEL_IDS[opts.model], provider=opts.provider,
-                                     threads=opts.threads, progress=progress)
-        return cls(session, opts)
+    async def create(cls, options: PoseOptions | None = None, *,
+                     progress: Progress | None = None) -> MoveNet:
+        """Load the model named by `options.model`."""
+        options = options if options is not None else PoseOptions(model="movenet")
+        if options.model not in MODEL_IDS:
+            raise ValueError(f"unknown MoveNet model {options.model!r}")
+        session = await load_session(MODEL_IDS[options.model], provider=options.provider,
+                                     threads=options.threads or 0, progress=progress)
+        return cls(session, options)
 
     def reset(self) -> None:
         """Forget tracks, filters and the single-pose crop region."""
+        super().reset()
         opts = self.options
         self.tracker = None
         if self.multipose and opts.enable_tracking:
@@ -494,7 +267,7 @@ class MoveNet:
         self.crop_region = None
 
     async def process(self, frame: Frame, timestamp_ms: float = 0.0,
-                      timer: StageTimer | None = None) -> MultiPoseResult:
+                      timer: StageTimer | None = None) -> PoseResult:
         timer = timer or StageTimer()
         if frame.width < 1 or frame.height < 1:
             raise InputError(f"empty frame ({frame.width}x{frame.height})")
@@ -506,9 +279,10 @@ class MoveNet:
         else:
             poses = await self._single_pose(frame, timestamp_us, timer)
         with timer.stage("post"):
-            result = MultiPoseResult(frame.width, frame.height, timestamp_ms,
-                                     [self._to_result(p) for p in poses], self.options.model,
-                                     self.options.min_keypoint_score)
+            result = PoseResult(frame.width, frame.height,
+                                [self._to_result(p) for p in poses], COCO_SKELETON,
+                                self.options.model, timestamp_ms,
+                                self.options.min_keypoint_score, COCO_KEYPOINTS)
         return result
 
     async def _infer(self, image: Tensor, timer: StageTimer) -> memoryview:
@@ -517,20 +291,21 @@ class MoveNet:
         return out[self.output_name].data
 
     # estimateMultiplePoses + runMultiPersonPoseModel
-    async def _multipose(self, frame: Frame, timestamp_us: int, timer: StageTimer) -> list[Pose]:
+    async def _multipose(self, frame: Frame, timestamp_us: int,
+                         timer: StageTimer) -> list[TrackedPose]:
         with timer.stage("pre"):
             lb = multipose_letterbox(frame.width, frame.height, max(self.in_w, self.in_h),
                                      padded_size=(self.in_w, self.in_h))
             image = pad_rgba(frame.warp(lb.affine, lb.resized_width, lb.resized_height),
                              lb.padded_width, lb.padded_height)
-        self.last_input = image
+        self.record_input("input", image)
         values = (await self._infer(image, timer)).tolist()
         with timer.stage("post"):
             if len(values) % MULTIPOSE_INSTANCE_SIZE:
                 raise InputError(f"unexpected MoveNet MultiPose output size {len(values)}")
             sy = lb.padded_height / lb.resized_height
             sx = lb.padded_width / lb.resized_width
-            poses: list[Pose] = []
+            poses: list[TrackedPose] = []
             for start in range(0, len(values), MULTIPOSE_INSTANCE_SIZE):
                 person = values[start:start + MULTIPOSE_INSTANCE_SIZE]
                 score = person[MULTIPOSE_BOX_SCORE_IDX]
@@ -541,17 +316,18 @@ class MoveNet:
                     for j in range(0, MULTIPOSE_BOX_IDX, NUM_KEYPOINT_VALUES)
                 ]
                 ymin, xmin, ymax, xmax = person[MULTIPOSE_BOX_IDX:MULTIPOSE_BOX_IDX + 4]
-                poses.append(Pose(keypoints, score,
+                poses.append(TrackedPose(keypoints, score,
                                   BoundingBox(xmin * sx, ymin * sy, xmax * sx, ymax * sy)))
             poses.sort(key=lambda p: p.score, reverse=True)  # the tracker wants best first
-            del poses[self.options.num_poses:]
+            del poses[self.num_poses:]
             if self.tracker is not None:
                 self.tracker.apply(poses, timestamp_us)
-                if self.options.enable_smoothing:
+                if self.options.smooth_landmarks:
                     for pose in poses:
                         filt = self.keypoint_filters.get(pose.id)
                         if filt is None:
-                            filt = self.keypoint_filters[pose.id] = KeypointsOneEuroFilter()
+                            filt = KeypointsOneEuroFilter(KEYPOINT_FILTER_CONFIG)
+                            self.keypoint_filters[pose.id] = filt
                         pose.keypoints = filt.apply(pose.keypoints, timestamp_us, 1.0)
                     live = self.tracker.get_track_ids()
                     for track_id in [t for t in self.keypoint_filters if t not in live]:
@@ -560,7 +336,7 @@ class MoveNet:
 
     # estimateSinglePose + runSinglePersonPoseModel
     async def _single_pose(self, frame: Frame, timestamp_us: int,
-                           timer: StageTimer) -> list[Pose]:
+                           timer: StageTimer) -> list[TrackedPose]:
         width, height = frame.width, frame.height
         with timer.stage("pre"):
             if self.crop_region is None:
@@ -568,7 +344,7 @@ class MoveNet:
             crop = self.crop_region
             image = frame.warp(crop_and_resize_affine(crop, width, height, self.in_w, self.in_h),
                                self.in_w, self.in_h)
-        self.last_input = image
+        self.record_input("input", image)
         values = (await self._infer(image, timer)).tolist()
         with timer.stage("post"):
             if len(values) != NUM_KEYPOINTS * NUM_KEYPOINT_VALUES:
@@ -583,13 +359,13 @@ class MoveNet:
             for k in keypoints:  # crop -> image coordinates
                 k.y = crop.ymin + k.y * crop.height
                 k.x = crop.xmin + k.x * crop.width
-            if self.options.enable_smoothing:
+            if self.options.smooth_landmarks:
                 keypoints = self.single_filter.apply(keypoints, timestamp_us, 1.0)
             nxt = determine_next_crop_region(self.crop_region, keypoints, width, height)
             f = self.crop_filters
             self.crop_region = BoundingBox(f[1].apply(nxt.xmin), f[0].apply(nxt.ymin),
                                            f[3].apply(nxt.xmax), f[2].apply(nxt.ymax))
-            pose = Pose(keypoints, score)
+            pose = TrackedPose(keypoints, score)
             thr = self.options.min_keypoint_score
             shown = [k for k in keypoints if k.score >= thr]
             if shown:
@@ -598,26 +374,15 @@ class MoveNet:
         return [pose]
 
     @staticmethod
-    def _to_result(pose: Pose) -> MultiPose:
+    def _to_result(pose: TrackedPose) -> Pose:
         box = pose.box
-        return MultiPose(
+        return Pose(
             landmarks=[Landmark(k.x, k.y, 0.0, k.score, k.score) for k in pose.keypoints],
             score=pose.score,
             box=(box.xmin, box.ymin, box.xmax, box.ymax) if box is not None else None,
             id=pose.id,
+            keypoint_names=COCO_KEYPOINTS,
         )
 
     def close(self) -> None:
         self.session.close()
-
-
-class _Merged:
-    """An options object with keyword overrides on top."""
-
-    def __init__(self, base, overrides: dict) -> None:
-        self._base, self._overrides = base, overrides
-
-    def __getattr__(self, name):
-        if name in self._overrides:
-            return self._overrides[name]
-        return getattr(self._base, name)

@@ -13,8 +13,9 @@ from array import array
 from dataclasses import dataclass, field
 
 from frontml.calculators.types import Landmark, NormalizedRect
-from frontml.image import Affine, invert
+from frontml.image import Affine, invert_affine
 from frontml.runtime.tensor import Tensor
+from frontml.tasks.core.result import FrameResult
 
 LANDMARK_NAMES = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
@@ -36,28 +37,44 @@ POSE_CONNECTIONS: tuple[tuple[int, int], ...] = (
 
 @dataclass
 class Pose:
-    """One person.
+    """One person, from BlazePose or MoveNet (tfjs-models' single `Pose` type).
 
-    score: the landmark model's pose-presence probability (BlazePose) for this ROI.
-    landmarks: 33 `Landmark`s normalised to the image, visibility/presence in [0, 1].
-    world_landmarks: 33 `Landmark`s in metres (visibility/presence copied from `landmarks`).
-    roi: the rotated crop the landmark model saw (normalised to the image, rotation radians).
+    score: the landmark model's pose-presence probability (BlazePose) or MoveNet's pose score.
+    landmarks: normalised to the image, visibility/presence in [0, 1]: BlazePose's 33
+        (`LANDMARK_NAMES`) or MoveNet's 17 COCO keypoints (z = 0, the keypoint score in
+        visibility and presence); `keypoint_names` names them.
+    world_landmarks: 33 `Landmark`s in metres (BlazePose; visibility/presence copied from
+        `landmarks`), None for MoveNet.
+    roi: the rotated crop the landmark model saw (BlazePose; normalised, rotation radians).
     mask: person-segmentation LOGITS in ROI space, Tensor float32 [1, 256, 256, 1] (only with
-        `output_mask`); pixel (u, v) of the mask lies at `apply(mask_affine, u + .5, v + .5)`
+        `output_mask`); pixel (u, v) of the mask lies at `apply_affine(mask_affine, u + .5, v + .5)`
         in image pixels. `mask_probability()` gives probabilities, `mask_to_image()` (CPython)
         an image-aligned [H, W] probability array.
     mask_affine: mask px -> image px affine (frontml.image convention); to warp the mask into
-        the image use `invert(mask_affine)` as the output->source matrix.
+        the image use `invert_affine(mask_affine)` as the output->source matrix.
+    box: (x0, y0, x1, y1) normalised (MoveNet), else None.
+    id: tracking id across frames (MoveNet MultiPose with tracking), else None.
     """
 
     score: float
     landmarks: list[Landmark]
-    world_landmarks: list[Landmark]
-    roi: NormalizedRect
+    world_landmarks: list[Landmark] | None = None
+    roi: NormalizedRect | None = None
     mask: Tensor | None = None
     mask_affine: Affine | None = None
+    box: tuple[float, float, float, float] | None = None
+    id: int | None = None
+    keypoint_names: tuple[str, ...] = LANDMARK_NAMES
 
     def to_json(self) -> dict:
+        if self.world_landmarks is None:  # MoveNet's schema (the CLI's --json contract)
+            return {
+                "id": self.id,
+                "score": self.score,
+                "box": list(self.box) if self.box is not None else None,
+                "landmarks": [{"x": lm.x, "y": lm.y, "z": lm.z, "visibility": lm.visibility}
+                              for lm in self.landmarks],
+            }
         return {
             "score": self.score,
             "landmarks": [
@@ -69,7 +86,7 @@ class Pose:
         }
 
     def keypoint(self, name: str) -> Landmark:
-        return self.landmarks[LANDMARK_NAMES.index(name)]
+        return self.landmarks[self.keypoint_names.index(name)]
 
     def mask_probability(self) -> array:
         """The mask as float32 probabilities (sigmoid of the logits), ROI space, row-major.
@@ -97,25 +114,43 @@ class Pose:
         logits = np.frombuffer(self.mask.data, dtype=np.float32).reshape(mh, mw)
         prob = (1.0 / (1.0 + np.exp(-np.clip(logits, -80.0, 80.0)))).astype(np.float32)
         img = Image.fromarray(prob, mode="F").transform(
-            (image_width, image_height), Image.Transform.AFFINE, data=invert(self.mask_affine),
+            (image_width, image_height), Image.Transform.AFFINE,
+            data=invert_affine(self.mask_affine),
             resample=Image.Resampling.BILINEAR, fillcolor=0.0,
         )
         return np.asarray(img, dtype=np.float32)
 
 
 @dataclass
-class PoseResult:
-    """All poses found in one frame (an empty list when there is nobody)."""
+class PoseResult(FrameResult):
+    """All poses found in one frame (an empty list when there is nobody).
 
-    image_width: int
-    image_height: int
+    connections: the skeleton's edges (index pairs into `Pose.landmarks`) for drawing.
+    MoveNet results also carry `model`, `timestamp_ms` and `min_keypoint_score` (its JSON).
+    """
+
     poses: list[Pose] = field(default_factory=list)
+    connections: tuple[tuple[int, int], ...] = POSE_CONNECTIONS
+    model: str | None = None  # set by MoveNet
+    timestamp_ms: float = 0.0
+    min_keypoint_score: float = 0.0
+    keypoint_names: tuple[str, ...] = LANDMARK_NAMES
 
     def to_json(self) -> dict:
-        return {
-            "image": {"width": self.image_width, "height": self.image_height},
-            "poses": [p.to_json() for p in self.poses],
+        if self.model is None:
+            return super().to_json()
+        return {  # MoveNet's schema
+            "image": {"width": self.image_width, "height": self.image_height,
+                      "timestamp_ms": self.timestamp_ms},
+            "model": self.model,
+            "keypoint_names": list(self.keypoint_names),
+            "min_keypoint_score": self.min_keypoint_score,
+            "poses": [pose.to_json() for pose in self.poses],
         }
 
+    def items_json(self) -> dict:
+        return {"poses": [p.to_json() for p in self.poses]}
 
-__all__ = ["LANDMARK_NAMES", "Landmark", "NormalizedRect", "Pose", "PoseResult"]
+
+__all__ = ["LANDMARK_NAMES", "POSE_CONNECTIONS", "Landmark", "NormalizedRect", "Pose",
+           "PoseResult"]

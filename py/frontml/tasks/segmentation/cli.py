@@ -25,7 +25,8 @@ def run_segment(args: argparse.Namespace) -> int:
     import numpy as np
 
     from frontml.runtime import run_sync
-    from frontml.tasks.segmentation import PersonSegmenter, SegmentationOptions
+    from frontml.tasks import registry
+    from frontml.tasks.segmentation import SegmentationOptions
     from frontml.tasks.segmentation import effects_cpu as fx
     from frontml.timing import StageTimer
 
@@ -46,7 +47,7 @@ def run_segment(args: argparse.Namespace) -> int:
         effect_out = out.with_name(out.stem + f"_{args.effect}.png")
 
     async def go():
-        segmenter = await PersonSegmenter.create(options)
+        segmenter = await registry.create("segmentation", options)
         try:
             timer = StageTimer()
             return await segmenter.process(frame, 0.0, timer), timer

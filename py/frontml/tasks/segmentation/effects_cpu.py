@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from frontml.errors import InputError
-from frontml.image import Affine, invert
+from frontml.image import Affine, invert_affine
 from frontml.tasks.segmentation.parts import PART_COLOURS
 
 # SegmentationSmoothingCalculator's polynomial approximation of the mask's uncertainty.
@@ -48,7 +48,7 @@ def mask_to_image(mask: np.ndarray, affine: Affine, width: int, height: int) -> 
         # the whole frame: a plain bilinear resize (edges clamp, like cv::resize and a canvas)
         out = img.resize((width, height), Image.Resampling.BILINEAR)
     else:
-        out = img.transform((width, height), Image.Transform.AFFINE, data=invert(affine),
+        out = img.transform((width, height), Image.Transform.AFFINE, data=invert_affine(affine),
                             resample=Image.Resampling.BILINEAR, fillcolor=0.0)
     return np.asarray(out, dtype=np.float32)
 
@@ -196,7 +196,7 @@ def body_part_labels(alpha: np.ndarray, affine: Affine, segments, min_alpha: flo
 def labels_to_image(labels: np.ndarray, affine: Affine, width: int, height: int) -> np.ndarray:
     """Mask-space labels at image size (nearest neighbour), [H, W] uint8."""
     img = Image.fromarray(labels, mode="L").transform(
-        (width, height), Image.Transform.AFFINE, data=invert(affine),
+        (width, height), Image.Transform.AFFINE, data=invert_affine(affine),
         resample=Image.Resampling.NEAREST, fillcolor=0)
     return np.asarray(img)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frontml.tasks.core.options import TaskOptions, check_choice
+
 MODELS = ("auto", "general", "landscape", "pose")
 EFFECTS = ("none", "blur", "color", "image")
 # model="auto": the landscape model (input 256x144, aspect 1.78) for frames wider than this
@@ -12,8 +14,9 @@ LANDSCAPE_MIN_ASPECT = 1.5
 
 
 @dataclass(frozen=True)
-class SegmentationOptions:
-    """How the person segmenter runs and how its mask is post-processed.
+class SegmentationOptions(TaskOptions):
+    """How the person segmenter runs and how its mask is post-processed (plus the fields of
+    `TaskOptions`).
 
     model: "general" (selfie segmentation 256x256), "landscape" (144x256, cheaper, for wide
         frames), "auto" (landscape when width/height > LANDSCAPE_MIN_ASPECT), or "pose" (the
@@ -37,12 +40,9 @@ class SegmentationOptions:
     feather: float = 0.0
     body_parts: bool = False
     pose_model: str = "lite"
-    running_mode: str = "video"
-    provider: str = "wasm"
 
-    def __post_init__(self) -> None:
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {MODELS}, got {self.model!r}")
+    def validate(self) -> None:
+        check_choice("model", self.model, MODELS)
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold!r}")
         if not 0.0 <= self.softness <= 0.5:
@@ -51,8 +51,6 @@ class SegmentationOptions:
             raise ValueError(f"smoothing must be in [0, 1), got {self.smoothing!r}")
         if not 0.0 <= self.feather <= 100.0:
             raise ValueError(f"feather must be in [0, 100] px, got {self.feather!r}")
-        if self.running_mode not in ("image", "video"):
-            raise ValueError(f"running_mode must be 'image' or 'video', got {self.running_mode!r}")
 
 
 def pick_model(model: str, width: int, height: int) -> str:

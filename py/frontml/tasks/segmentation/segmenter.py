@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
-from frontml.image import Affine, Frame, scale_matrix
+from frontml.image import Affine, Frame, scale_matrix, warp_like_opencv
 from frontml.models import Progress, load_session
 from frontml.runtime import Session, Tensor
-from frontml.tasks.pose import Pose, PoseOptions
-from frontml.tasks.pose.blazepose import BlazePose, warp
+from frontml.tasks import registry
+from frontml.tasks.core.result import FrameResult
+from frontml.tasks.core.task import Task, TaskBase
 from frontml.tasks.segmentation.options import SegmentationOptions, pick_model
 from frontml.tasks.segmentation.parts import body_part_segments
 from frontml.timing import StageTimer
@@ -98,19 +100,17 @@ def mask_stats(mask: Tensor, affine: Affine, logits: bool, threshold: float,
 
 
 @dataclass
-class SegmentationResult:
+class SegmentationResult(FrameResult):
     """The person mask of one frame.
 
     mask: Tensor float32 [1, h, w, 1]: probabilities, or logits when `logits` (model "pose").
     mask_affine: mask px -> image px (frontml.image convention: mask pixel (u, v) covers
-        apply(mask_affine, u + .5, v + .5)); outside the mask's footprint is background.
+        apply_affine(mask_affine, u + .5, v + .5)); outside the mask's footprint is background.
     coverage: fraction of the image above `threshold`; mean / max: mask probability stats.
     pose: the BlazePose result used (model "pose" or body_parts), else None.
     segments: body-part skeleton segments (x0, y0, x1, y1, part) in image px, or empty.
     """
 
-    image_width: int
-    image_height: int
     model: str
     mask: Tensor
     mask_affine: Affine
@@ -119,7 +119,7 @@ class SegmentationResult:
     coverage: float
     mean: float | None
     max: float
-    pose: Pose | None = None
+    pose: Any = None  # a frontml.tasks.pose Pose (created through the registry)
     segments: object = field(default_factory=list)  # array('f') of 5-tuples
 
     @property
@@ -167,11 +167,12 @@ class SegmentationResult:
                              self.image_height)
 
 
-class PersonSegmenter:
+class PersonSegmenter(TaskBase):
     """Person segmentation for frames: `await create(options)`, `await process(frame, ts)`."""
 
     def __init__(self, options: SegmentationOptions, sessions: dict[str, Session],
-                 pose: BlazePose | None) -> None:
+                 pose: Task | None) -> None:
+        super().__init__()
         self.options = options
         self.sessions = sessions
         self.pose_detector = pose
@@ -192,10 +193,11 @@ class PersonSegmenter:
                 sessions[name] = await load_session(MODEL_IDS[name], provider=options.provider,
                                                     progress=progress)
             if options.model == "pose" or options.body_parts:
-                pose = await BlazePose.create(PoseOptions(
-                    model=options.pose_model, running_mode=options.running_mode,
-                    output_mask=options.model == "pose", provider=options.provider,
-                ), progress=progress)
+                # BlazePose through the registry (no import from the sibling task)
+                pose = await registry.create("pose", {
+                    "model": options.pose_model, "running_mode": options.running_mode,
+                    "output_mask": options.model == "pose", "provider": options.provider,
+                }, progress=progress)
         except BaseException:
             for s in sessions.values():
                 s.close()
@@ -211,6 +213,7 @@ class PersonSegmenter:
             self.pose_detector = None
 
     def reset(self) -> None:
+        super().reset()
         if self.pose_detector is not None:
             self.pose_detector.reset()
 
@@ -238,10 +241,12 @@ class PersonSegmenter:
             _, in_h, in_w, _ = session.inputs["image"].shape
             with timer.stage("pre"):
                 # ImageToTensorCalculator: the whole frame stretched, OpenCV sampling, zero border
-                image = warp(frame, scale_matrix(width, height, in_w, in_h), in_w, in_h, "zero")
+                image = warp_like_opencv(frame, scale_matrix(width, height, in_w, in_h), in_w,
+                                         in_h, "zero")
             with timer.stage("infer"):
                 mask = (await session.run({"image": image}))["mask"]
             self.last_input = image
+            self.record_input("input", image)
             _, mh, mw, _ = mask.shape
             affine, logits = scale_matrix(width, height, mw, mh), False
         with timer.stage("post"):

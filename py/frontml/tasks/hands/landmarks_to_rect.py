@@ -2,9 +2,8 @@
 
 Ports of mediapipe/modules/hand_landmark/hand_landmark_landmarks_to_roi.pbtxt (split of the
 palm landmarks + HandLandmarksToRectCalculator + RectTransformationCalculator), of
-mediapipe/modules/hand_landmark/calculators/hand_landmarks_to_rect_calculator.cc, and the
-options of hand_landmark_cpu.pbtxt (TensorsToLandmarks, handedness classification) and of the
-Tasks HandLandmarker's landmark smoothing.
+mediapipe/modules/hand_landmark/calculators/hand_landmarks_to_rect_calculator.cc and the
+handedness decoding of hand_landmark_cpu.pbtxt (the options live in `constants.py`).
 """
 
 from __future__ import annotations
@@ -12,39 +11,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from frontml.calculators.filters import OneEuroFilterOptions
-from frontml.calculators.landmarks import TensorsToLandmarksCalculatorOptions
 from frontml.calculators.rect_transformation import (
-    RectTransformationCalculatorOptions,
     normalize_radians,
     transform_normalized_rect,
 )
 from frontml.calculators.types import Landmark, NormalizedRect
-
-HAND_NUM_LANDMARKS = 21
-
-# hand_landmark_cpu.pbtxt: TensorsToLandmarksCalculator (21 landmarks on the 224x224 input).
-HAND_LANDMARKS_OPTIONS = TensorsToLandmarksCalculatorOptions(
-    num_landmarks=HAND_NUM_LANDMARKS, input_image_width=224, input_image_height=224
-)
-HAND_WORLD_LANDMARKS_OPTIONS = TensorsToLandmarksCalculatorOptions(num_landmarks=HAND_NUM_LANDMARKS)
-
-# hand_landmark_landmarks_to_roi.pbtxt: SplitNormalizedLandmarkListCalculator ranges
-# [0, 4) [5, 7) [9, 11) [13, 15) [17, 19), combined: wrist, thumb CMC/MCP/IP, and the MCP + PIP
-# of the four fingers.
-HAND_PALM_LANDMARK_INDICES = (0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18)
-
-# hand_landmark_landmarks_to_roi.pbtxt: RectTransformationCalculator after the rect.
-HAND_LANDMARKS_TO_ROI_TRANSFORMATION = RectTransformationCalculatorOptions(
-    scale_x=2.0, scale_y=2.0, shift_y=-0.1, square_long=True
+from frontml.tasks.hands.constants import (
+    HAND_LANDMARKS_TO_ROI_TRANSFORMATION,
+    HAND_NUM_LANDMARKS,
+    HAND_PALM_LANDMARK_INDICES,
 )
 
-# Tasks HandLandmarker (hand_landmarks_detector_graph.cc): OneEuro smoothing of the image
-# landmarks in video mode; world landmarks use a gentler filter.
-HAND_LANDMARKS_FILTER = OneEuroFilterOptions(min_cutoff=0.05, beta=80.0, derivate_cutoff=1.0)
-HAND_WORLD_LANDMARKS_FILTER = OneEuroFilterOptions(min_cutoff=0.1, beta=40.0, derivate_cutoff=1.0)
-
-# In HandLandmarksToRectCalculator these index the SPLIT palm list above: 4 = index-finger MCP,
+# In HandLandmarksToRectCalculator these index the split palm list
+# (HAND_PALM_LANDMARK_INDICES): 4 = index-finger MCP,
 # 6 = middle-finger MCP, 8 = ring-finger MCP (the C++ names them *PIPJoint).
 _WRIST = 0
 _INDEX_MCP = 4
@@ -123,17 +102,3 @@ def handedness_from_tensor(value: float) -> tuple[str, float]:
         return "Left", value
     return "Right", 1.0 - value
 
-
-__all__ = [
-    "HAND_LANDMARKS_FILTER",
-    "HAND_LANDMARKS_OPTIONS",
-    "HAND_LANDMARKS_TO_ROI_TRANSFORMATION",
-    "HAND_NUM_LANDMARKS",
-    "HAND_PALM_LANDMARK_INDICES",
-    "HAND_WORLD_LANDMARKS_FILTER",
-    "HAND_WORLD_LANDMARKS_OPTIONS",
-    "hand_landmarks_to_rect",
-    "hand_landmarks_to_roi",
-    "hand_rotation",
-    "handedness_from_tensor",
-]

@@ -1,6 +1,6 @@
-"""Face mesh / iris landmark calculators.
+"""Face mesh / iris landmark subgraphs (their options live in `constants.py`).
 
-Ports of the options and subgraphs of mediapipe/modules/face_landmark/ (face_landmark_cpu.pbtxt,
+Ports of the subgraphs of mediapipe/modules/face_landmark/ (face_landmark_cpu.pbtxt,
 face_landmark_landmarks_to_roi.pbtxt) and mediapipe/modules/iris_landmark/
 (iris_landmark_cpu.pbtxt, iris_landmark_landmarks_to_roi.pbtxt,
 iris_landmark_left_and_right_cpu.pbtxt as used by iris_tracking_cpu.pbtxt), plus the eye /
@@ -13,37 +13,22 @@ import math
 from collections.abc import Sequence
 
 from frontml.calculators.detections_to_rects import (
-    DetectionsToRectsCalculatorOptions,
     detection_to_rect,
 )
-from frontml.calculators.filters import OneEuroFilterOptions
 from frontml.calculators.landmarks import (
-    TensorsToLandmarksCalculatorOptions,
     landmarks_to_detection,
 )
 from frontml.calculators.rect_transformation import (
-    RectTransformationCalculatorOptions,
     transform_normalized_rect,
 )
 from frontml.calculators.types import Landmark, NormalizedRect
-
-FACE_NUM_LANDMARKS = 468
-FACE_NUM_LANDMARKS_WITH_IRISES = 478
-
-# face_landmark_cpu.pbtxt: TensorsToLandmarksCalculator
-FACE_LANDMARKS_OPTIONS = TensorsToLandmarksCalculatorOptions(
-    num_landmarks=FACE_NUM_LANDMARKS, input_image_width=192, input_image_height=192
-)
-
-# face_landmark_landmarks_to_roi.pbtxt: DetectionsToRects (eye outer corners 33 -> 263, 0 deg)
-# + RectTransformation (1.5, square_long)
-FACE_LANDMARKS_TO_ROI_RECTS = DetectionsToRectsCalculatorOptions(
-    rotation_vector_start_keypoint_index=33,
-    rotation_vector_end_keypoint_index=263,
-    rotation_vector_target_angle_degrees=0,
-)
-FACE_LANDMARKS_TO_ROI_TRANSFORMATION = RectTransformationCalculatorOptions(
-    scale_x=1.5, scale_y=1.5, square_long=True
+from frontml.tasks.face.constants import (
+    FACE_LANDMARKS_TO_ROI_RECTS,
+    FACE_LANDMARKS_TO_ROI_TRANSFORMATION,
+    IRIS_ROI_RECTS,
+    IRIS_ROI_TRANSFORMATION,
+    MOUTH_CORNERS,
+    MOUTH_INNER,
 )
 
 
@@ -59,30 +44,6 @@ def face_landmarks_to_roi(
     )
 
 
-# iris_tracking_cpu.pbtxt: SplitNormalizedLandmarkListCalculator eye boundary landmarks.
-# MediaPipe's "left eye" here is the one at mesh indices 33/133 (image left on an unmirrored
-# frontal face, i.e. the subject's right eye); "right eye" is 362/263.
-IRIS_LEFT_EYE_BOUNDARY = (33, 133)
-IRIS_RIGHT_EYE_BOUNDARY = (362, 263)
-
-# iris_landmark_landmarks_to_roi.pbtxt
-IRIS_ROI_RECTS = DetectionsToRectsCalculatorOptions(
-    rotation_vector_start_keypoint_index=0,
-    rotation_vector_end_keypoint_index=1,
-    rotation_vector_target_angle_degrees=0,
-)
-IRIS_ROI_TRANSFORMATION = RectTransformationCalculatorOptions(
-    scale_x=2.3, scale_y=2.3, square_long=True
-)
-# iris_landmark_cpu.pbtxt: 71 eye contour landmarks + 5 iris landmarks (centre first), 64x64.
-IRIS_EYE_CONTOUR_OPTIONS = TensorsToLandmarksCalculatorOptions(
-    num_landmarks=71, input_image_width=64, input_image_height=64
-)
-IRIS_OPTIONS = TensorsToLandmarksCalculatorOptions(
-    num_landmarks=5, input_image_width=64, input_image_height=64
-)
-
-
 # Port of the IrisLandmarkLandmarksToRoi subgraph
 def iris_roi(
     landmarks: Sequence[Landmark], boundary: tuple[int, int], image_width: int, image_height: int
@@ -91,19 +52,6 @@ def iris_roi(
     detection = landmarks_to_detection([landmarks[boundary[0]], landmarks[boundary[1]]])
     rect = detection_to_rect(detection, IRIS_ROI_RECTS, (image_width, image_height))
     return transform_normalized_rect(rect, image_width, image_height, IRIS_ROI_TRANSFORMATION)
-
-
-# Tasks FaceLandmarker (face_landmarks_detector_graph.cc) smoothing in video mode:
-# LandmarksSmoothingCalculator, OneEuroFilter, object scale from the ROI.
-FACE_LANDMARKS_FILTER = OneEuroFilterOptions(min_cutoff=0.05, beta=80.0, derivate_cutoff=1.0)
-
-# Eye aspect ratio points (p1..p6 of Soukupova & Cech) on the 468 mesh.
-RIGHT_EYE_EAR = (33, 160, 158, 133, 153, 144)  # subject's right eye
-LEFT_EYE_EAR = (362, 385, 387, 263, 373, 380)  # subject's left eye
-# Mouth: inner lip centre (13 upper, 14 lower), corners (78, 308).
-MOUTH_INNER = (13, 14)
-MOUTH_CORNERS = (78, 308)
-BLINK_THRESHOLD = 0.2  # EAR below this = eye closed
 
 
 def _dist(a: Landmark, b: Landmark, width: int, height: int) -> float:

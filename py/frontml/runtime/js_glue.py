@@ -18,5 +18,6 @@ async def glue():
 def loaded_glue():
     """The glue module for synchronous callers; `await glue()` must have run first."""
     if _glue is None:
-        raise RuntimeError("frontml JS glue not loaded yet: await frontml.web.glue.glue() first")
+        raise RuntimeError(
+            "frontml JS glue not loaded yet: await frontml.runtime.js_glue.glue() first")
     return _glue

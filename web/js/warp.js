@@ -1,0 +1,192 @@
+// Affine warps of a grabbed frame: WebGL2 (exact, same numbers as CPython's numpy warp) with a
+// 2D-canvas fallback; also the replicate-border padding segmentation effects reuse.
+
+import { ctx2d, sourceSize } from './frames.js';
+
+const warpCanvases = new Map();
+
+// The same bilinear sampling as CPython's ArrayFrame.warp (numpy), run on the GPU: taps at
+// pixel centres, BORDER_ZERO or BORDER_REPLICATE, rounded to 8 bits. Exact, fast, and the
+// replicate border costs nothing (clamped texel fetches). Falls back to the 2D canvas when a
+// browser has no WebGL2.
+const WARP_VS = `#version 300 es
+in vec2 pos;
+void main() { gl_Position = vec4(pos, 0.0, 1.0); }`;
+const WARP_FS = `#version 300 es
+precision highp float;
+precision highp int;
+uniform sampler2D src;
+uniform vec3 row0;
+uniform vec3 row1;
+uniform ivec2 size;
+uniform bool replicate;
+out vec4 color;
+vec4 tap(ivec2 p) {
+  bool inside = p.x >= 0 && p.y >= 0 && p.x < size.x && p.y < size.y;
+  vec4 c = texelFetch(src, clamp(p, ivec2(0), size - 1), 0);
+  return (replicate || inside) ? c : vec4(0.0);
+}
+void main() {
+  // gl_FragCoord is the output pixel centre; GL row r is output row r (no flip on readback).
+  vec3 uv = vec3(gl_FragCoord.xy, 1.0);
+  vec2 s = vec2(dot(row0, uv), dot(row1, uv)) - 0.5;
+  vec2 f0 = floor(s);
+  ivec2 p = ivec2(f0);
+  vec2 fr = s - f0;
+  vec4 top = tap(p) * (1.0 - fr.x) + tap(p + ivec2(1, 0)) * fr.x;
+  vec4 bottom = tap(p + ivec2(0, 1)) * (1.0 - fr.x) + tap(p + ivec2(1, 1)) * fr.x;
+  color = top * (1.0 - fr.y) + bottom * fr.y;
+}`;
+
+let glWarper; // undefined: not tried yet; null: no WebGL2 here (or the canvas was chosen)
+
+// 'webgl' (default: exact, same numbers as CPython) or 'canvas' (2D canvas bilinear).
+export function setWarpBackend(name) {
+  if (name === 'canvas') glWarper = null;
+  else if (glWarper === null) glWarper = undefined;
+}
+
+function makeGlWarper() {
+  const canvas = new OffscreenCanvas(256, 256);
+  const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: false, alpha: true });
+  if (!gl) return null;
+  const shader = (type, text) => {
+    const s = gl.createShader(type);
+    gl.shaderSource(s, text);
+    gl.compileShader(s);
+    if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(s));
+    return s;
+  };
+  const prog = gl.createProgram();
+  gl.attachShader(prog, shader(gl.VERTEX_SHADER, WARP_VS));
+  gl.attachShader(prog, shader(gl.FRAGMENT_SHADER, WARP_FS));
+  gl.linkProgram(prog);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(prog));
+  gl.useProgram(prog);
+  const buf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  const loc = gl.getAttribLocation(prog, 'pos');
+  gl.enableVertexAttribArray(loc);
+  gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+  const tex = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, tex);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+  gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+  gl.pixelStorei(gl.PACK_ALIGNMENT, 1);
+  const u = (name) => gl.getUniformLocation(prog, name);
+  return { canvas, gl, uniforms: { row0: u('row0'), row1: u('row1'), size: u('size'), replicate: u('replicate') },
+    source: null, generation: -1 };
+}
+
+function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate) {
+  const { gl, canvas, uniforms } = w;
+  const gen = source.frontmlGeneration ?? 0;
+  if (w.source !== source || w.generation !== gen) { // upload each new frame once
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    w.source = source;
+    w.generation = gen;
+  }
+  if (canvas.width < outW) canvas.width = outW;
+  if (canvas.height < outH) canvas.height = outH;
+  const [sw, sh] = sourceSize(source);
+  gl.viewport(0, 0, outW, outH);
+  gl.uniform3f(uniforms.row0, a, b, c);
+  gl.uniform3f(uniforms.row1, d, e, f);
+  gl.uniform2i(uniforms.size, sw, sh);
+  gl.uniform1i(uniforms.replicate, replicate ? 1 : 0);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  const out = new Uint8Array(outW * outH * 4);
+  gl.readPixels(0, 0, outW, outH, gl.RGBA, gl.UNSIGNED_BYTE, out);
+  return out;
+}
+
+function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
+  if (glWarper === undefined) {
+    try {
+      glWarper = makeGlWarper();
+    } catch (err) {
+      console.warn('frontml: WebGL2 warp unavailable, using the 2D canvas', err);
+      glWarper = null;
+    }
+  }
+  return glWarper ? glWarp(glWarper, source, a, b, c, d, e, f, outW, outH, replicate) : null;
+}
+
+// Affine warp: (a..f) maps OUTPUT continuous pixel coords to SOURCE ones
+// (sx = a*u + b*v + c, sy = d*u + e*v + f). Outside the source is transparent black, or with
+// `replicate` the edge pixels continue outward (MediaPipe's BORDER_REPLICATE): the source is
+// first copied into a canvas padded by as much as the warp reaches outside it.
+// Returns the RGBA bytes (Uint8ClampedArray, length outW*outH*4).
+export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false) {
+  const viaGl = tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate);
+  if (viaGl) return viaGl;
+  return canvasWarp(source, a, b, c, d, e, f, outW, outH, replicate);
+}
+
+// The 2D-canvas fallback (its bilinear differs from numpy's by ~0.5 grey levels).
+function canvasWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
+  const key = `${outW}x${outH}`;
+  let canvas = warpCanvases.get(key);
+  if (!canvas) {
+    canvas = new OffscreenCanvas(outW, outH);
+    warpCanvases.set(key, canvas);
+  }
+  if (replicate) {
+    const pad = replicatePad(source, a, b, c, d, e, f, outW, outH);
+    if (pad > 0) {
+      source = padReplicate(source, pad);
+      c += pad;
+      f += pad;
+    }
+  }
+  const ctx = ctx2d(canvas);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, outW, outH);
+  // The canvas wants source -> output: invert the 2x3 matrix.
+  const det = a * e - b * d;
+  const ia = e / det, ib = -b / det, id = -d / det, ie = a / det;
+  ctx.setTransform(ia, id, ib, ie, -(ia * c + ib * f), -(id * c + ie * f));
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'low';
+  ctx.drawImage(source, 0, 0);
+  return ctx.getImageData(0, 0, outW, outH).data;
+}
+
+// How far (whole pixels, +2 for the bilinear footprint) the output's corners reach outside.
+function replicatePad(source, a, b, c, d, e, f, outW, outH) {
+  const [w, h] = sourceSize(source);
+  let pad = 0;
+  for (const [u, v] of [[0, 0], [outW, 0], [0, outH], [outW, outH]]) {
+    const x = a * u + b * v + c, y = d * u + e * v + f;
+    pad = Math.max(pad, -x, x - w, -y, y - h);
+  }
+  return pad > 0 ? Math.ceil(pad) + 2 : 0;
+}
+
+let padCanvas = null;
+
+// The source with `pad` pixels on every side, edge pixels repeated (nearest-neighbour strips,
+// integer-aligned, so no seams).
+export function padReplicate(source, pad) {
+  const [w, h] = sourceSize(source);
+  const W = w + 2 * pad, H = h + 2 * pad;
+  padCanvas ??= new OffscreenCanvas(1, 1);
+  padCanvas.width = W;
+  padCanvas.height = H;
+  const ctx = padCanvas.getContext('2d');
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(source, 0, 0, w, h, pad, pad, w, h);
+  ctx.drawImage(padCanvas, pad, pad, 1, h, 0, pad, pad, h); // left
+  ctx.drawImage(padCanvas, pad + w - 1, pad, 1, h, pad + w, pad, pad, h); // right
+  ctx.drawImage(padCanvas, 0, pad, W, 1, 0, 0, W, pad); // top, corners included
+  ctx.drawImage(padCanvas, 0, pad + h - 1, W, 1, 0, pad + h, W, pad); // bottom
+  return padCanvas;
+}
+
+export function pixels(source) {
+  const [w, h] = sourceSize(source);
+  return warp(source, 1, 0, 0, 0, 1, 0, w, h);
+}
