@@ -108,8 +108,18 @@ async def load_session(
     """Fetch, verify and open a model by id on this runtime's backend."""
     data = await load_bytes(model_id, progress)
     info = await entry(model_id)
-    provider = provider_for(info, provider)
+    candidates = tuple(info.get("providers") or ["wasm"])
+    provider = "auto" if provider == "auto" else provider_for(info, provider)
     signature = ([TensorInfo.from_json(i) for i in info.get("inputs", [])],
                  [TensorInfo.from_json(o) for o in info.get("outputs", [])])
-    return await create_session(data, name=model_id, provider=provider, threads=threads,
-                                signature=signature)
+    session = await create_session(data, name=model_id, provider=provider, threads=threads,
+                                   signature=signature, candidates=candidates,
+                                   key=f"{model_id}.{info['sha256'][:16]}")
+    choice = getattr(session, "provider_choice", {"how": "forced", "ms": {}})
+    PROVIDERS_USED[model_id] = {"provider": getattr(session, "provider", "cpu"), **choice}
+    return session
+
+
+# model id -> {"provider", "how": "forced"|"measured"|"remembered", "ms": {provider: ms}} of
+# the sessions opened so far (the page's HUD shows it).
+PROVIDERS_USED: dict[str, dict] = {}

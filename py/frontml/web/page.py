@@ -201,12 +201,24 @@ class Page(Drawing):
             options = {"running_mode": self.mode, "provider": self.provider, **(options or {})}
         try:
             self.task = await frontml.tasks.create(name, options, progress=self.progress_bar)
+            self.show_backend()
         except (FrontmlError, ValueError) as exc:
             self.error(str(exc))
         finally:
             if self.progress is not None:
                 self.progress.hidden = True
         return self.task
+
+    def show_backend(self) -> None:
+        """The execution provider of each loaded model in the HUD ("backend") and in
+        `window.frontml.providers` (how it was chosen: forced by ?provider=, measured, or
+        remembered from an earlier measurement on this device)."""
+        from frontml.models import PROVIDERS_USED
+
+        kinds = sorted({u["provider"] for u in PROVIDERS_USED.values()})
+        how = sorted({PROVIDERS_USED[m]["how"] for m in PROVIDERS_USED})
+        self.glue.setProviders(f"{'+'.join(kinds)} ({'/'.join(how)})",
+                               to_plain_js(PROVIDERS_USED))
 
     def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
         """What `?debug=1` pages publish so tests can run CPython on exactly the same pixels:
