@@ -177,7 +177,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     ap.add_argument("--write-support", action="store_true",
                     help=f"write {SUPPORT_FILE.relative_to(ROOT)} from the results")
+    ap.add_argument("--table-from", nargs="*", type=Path,
+                    help="only render the table from earlier conformance.json files")
     args = ap.parse_args(argv)
+    if args.table_from:
+        rows = [r for f in args.table_from for r in json.loads(f.read_text())]
+        print(table(rows, [p for p in PROVIDERS if any(r["provider"] == p for r in rows)]))
+        return 0
     manifest = json.loads((MODELS / "manifest.json").read_text())["models"]
     models = [m for m in manifest if m.get("reference")
               and (not args.models or m["id"] in args.models)]
