@@ -96,7 +96,8 @@ class Bench:
     shares the parent's server and Playwright (one sync Playwright per thread is all there is).
     """
 
-    def __init__(self, video: Path, parent: Bench | None = None):
+    def __init__(self, video: Path, parent: Bench | None = None,
+                 extra_args: tuple[str, ...] = ()):
         self.video = Path(video)
         self.parent = parent
         if parent is not None:
@@ -115,7 +116,7 @@ class Bench:
             self._pw_cm = sync_playwright()
             self.pw = self._pw_cm.__enter__()
         self.browser = self.pw.chromium.launch(executable_path=CHROMIUM,
-                                               args=chromium_args(self.video))
+                                               args=[*chromium_args(self.video), *extra_args])
 
     def __enter__(self) -> Bench:
         return self
@@ -179,12 +180,14 @@ def page_run(bench: Bench, path_query: str, seconds: float, prepare=None,
         time.sleep(seconds)
         end = page.evaluate(SAMPLE_JS)
         results = page.evaluate("window.frontml.results") if keep_results else None
+        providers = page.evaluate("window.frontml.providers || {}")
     finally:
         page.close()
     frames = end["n"] - start["n"]
     mean = {k: (end["t"].get(k, 0) - start["t"].get(k, 0)) / max(frames, 1) for k in end["t"]}
     mean["fps"] = frames / seconds
     mean["frames"] = frames
+    mean["providers"] = providers  # model id -> {provider, how, ms} (Page.show_backend)
     if keep_results:
         mean["results"] = results
     return mean

@@ -80,7 +80,22 @@ def load_manifest() -> dict[str, dict]:
     return {m["id"]: m for m in json.loads(MANIFEST.read_text()).get("models", [])}
 
 
+# Which onnxruntime-web execution providers give each model's right answer, as measured by
+# `python -m bench.conformance --write-support`; models not measured get wasm alone, so the
+# page falls back per model instead of showing a wrong answer.
+PROVIDERS_FILE = Path(__file__).resolve().parent / "providers.json"
+
+
+def provider_support() -> dict[str, list[str]]:
+    if not PROVIDERS_FILE.exists():
+        return {}
+    return json.loads(PROVIDERS_FILE.read_text())
+
+
 def write_manifest(entries: dict[str, dict]) -> None:
+    support = provider_support()
+    for model_id, e in entries.items():
+        e["providers"] = support.get(model_id, ["wasm"])
     known = [*catalog.MODELS, *catalog.TEXT_MODELS]
     ours = [entries[i] for i in known if i in entries]
     # Entries someone else put there stay, as long as their file does.

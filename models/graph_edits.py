@@ -233,6 +233,41 @@ def decompose_hardswish(graph: onnx.GraphProto) -> None:
     graph.node.extend(nodes)
 
 
+def unfuse_pointwise_conv_activation(model: onnx.ModelProto) -> int:
+    """Put an exact `* 1` between a 1x1 Conv and the Relu/Sigmoid/Clip after it.
+
+    onnxruntime-web 1.30's webgl provider fuses Conv + activation when the activation is the
+    conv's only consumer, and its pointwise (1x1) fused conv gives wrong values (selfie
+    segmenter conv2d_29 + re_lu_12: error 0.94; found by bench/bisect_provider.py). A Mul by
+    one stops that fusion; CPU/wasm onnxruntime folds it into the conv weights (exactly) and
+    still fuses the activation, so nothing changes there. Returns the number of convs."""
+    graph = model.graph
+    inits = {t.name: t for t in graph.initializer}
+    consumers: dict[str, list] = {}
+    for node in graph.node:
+        for x in node.input:
+            consumers.setdefault(x, []).append(node)
+    one = None
+    count = 0
+    for i, node in enumerate(list(graph.node)):
+        if node.op_type != "Conv" or node.input[1] not in inits:
+            continue
+        if list(inits[node.input[1]].dims[2:]) != [1, 1]:
+            continue
+        users = consumers.get(node.output[0], [])
+        if len(users) != 1 or users[0].op_type not in ("Relu", "Sigmoid", "Clip"):
+            continue
+        if one is None:
+            one = _const(graph, "unfuse_one", np.array(1.0, np.float32))
+        act = users[0]
+        mid = f"unfuse{i}_{node.output[0]}"
+        act.input[0] = mid
+        graph.node.insert(list(graph.node).index(act),
+                          onnx.helper.make_node("Mul", [node.output[0], one], [mid]))
+        count += 1
+    return count
+
+
 def finish(model: onnx.ModelProto, model_id: str, entry: dict) -> onnx.ModelProto:
     """Metadata, IR/opset pins, checks. Returns the model ready to serialise."""
     model.ir_version = IR_VERSION
@@ -254,6 +289,7 @@ def finish(model: onnx.ModelProto, model_id: str, entry: dict) -> onnx.ModelProt
         "frontml.norm": entry["input"]["norm"],
     })
     decompose_hardswish(model.graph)
+    unfuse_pointwise_conv_activation(model)
     # Drop stale intermediate shape annotations, then re-infer them strictly.
     del model.graph.value_info[:]
     canonical_names(model.graph)

@@ -139,13 +139,33 @@ async def load_bytes(model_id: str, progress: Progress | None = None):
     return data
 
 
+def provider_for(info: dict, wanted: str) -> str:
+    """`wanted`, or wasm where the conformance check found this model wrong on `wanted`
+    (manifest "providers", from bench/conformance.py): a slower right answer beats a fast
+    wrong one. CPython ignores the provider."""
+    wanted = "wasm" if wanted == "cpu" else wanted
+    supported = info.get("providers") or ["wasm", "webgl", "webgpu"]
+    return wanted if wanted in supported else "wasm"
+
+
 async def load_session(
     model_id: str, *, provider: str = "wasm", threads: int = 0, progress: Progress | None = None
 ) -> Session:
     """Fetch, verify and open a model by id on this runtime's backend."""
     data = await load_bytes(model_id, progress)
     info = await entry(model_id)
+    candidates = tuple(info.get("providers") or ["wasm"])
+    provider = "auto" if provider == "auto" else provider_for(info, provider)
     signature = ([TensorInfo.from_json(i) for i in info.get("inputs", [])],
                  [TensorInfo.from_json(o) for o in info.get("outputs", [])])
-    return await create_session(data, name=model_id, provider=provider, threads=threads,
-                                signature=signature)
+    session = await create_session(data, name=model_id, provider=provider, threads=threads,
+                                   signature=signature, candidates=candidates,
+                                   key=f"{model_id}.{info['sha256'][:16]}")
+    choice = getattr(session, "provider_choice", {"how": "forced", "ms": {}})
+    PROVIDERS_USED[model_id] = {"provider": getattr(session, "provider", "cpu"), **choice}
+    return session
+
+
+# model id -> {"provider", "how": "forced"|"measured"|"remembered", "ms": {provider: ms}} of
+# the sessions opened so far (the page's HUD shows it).
+PROVIDERS_USED: dict[str, dict] = {}

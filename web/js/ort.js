@@ -62,3 +62,74 @@ export async function runSession(handle, names, dtypes, shapes, datas) {
     data: t.data,
   }));
 }
+
+// ---- provider chosen by measurement (?provider=auto) ----------------------------------------
+
+async function available(provider) {
+  if (provider === 'webgpu') {
+    try { return !!(navigator.gpu && await navigator.gpu.requestAdapter()); } catch { return false; }
+  }
+  if (provider === 'webgl') {
+    try { return !!document.createElement('canvas').getContext('webgl2'); } catch { return false; }
+  }
+  return provider === 'wasm';
+}
+
+const ZEROS = { float32: Float32Array, uint8: Uint8Array, int8: Int8Array, int32: Int32Array,
+                int64: BigInt64Array };
+
+async function timeRuns(handle, inputs, runs) {
+  const ort = await loadOrt(handle.provider);
+  const feeds = {};
+  for (const i of inputs) {
+    const size = i.shape.reduce((a, b) => a * b, 1);
+    feeds[i.name] = new ort.Tensor(i.dtype, new ZEROS[i.dtype](size), i.shape);
+  }
+  await handle.session.run(feeds); // warm-up: shader compile, allocation
+  const times = [];
+  for (let k = 0; k < runs; k++) {
+    const t0 = performance.now();
+    await handle.session.run(feeds);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+// Time a short warm run of the model on each candidate provider (those the conformance check
+// found right for it, and that this browser has), keep the fastest, remember it per device
+// (localStorage, keyed by model sha256). inputs: [{name, dtype, shape}] from the manifest.
+export async function createSessionAuto(bytes, candidates, inputs, key, threads) {
+  const storeKey = `frontml.provider.${key}`;
+  const remembered = globalThis.localStorage?.getItem(storeKey);
+  if (remembered) {
+    const { provider, ms } = JSON.parse(remembered);
+    if (candidates.includes(provider) && await available(provider)) {
+      const handle = await createSession(bytes, provider, threads);
+      return Object.assign(handle, { chosen: 'remembered', measured: ms });
+    }
+  }
+  const measured = {};
+  let best = null;
+  for (const provider of candidates) {
+    if (!(await available(provider))) continue;
+    let handle;
+    try {
+      handle = await createSession(bytes, provider, threads);
+      measured[provider] = await timeRuns(handle, inputs, 2);
+    } catch (e) {
+      measured[provider] = null; // a provider that fails here is simply not chosen
+      if (handle) await handle.release();
+      continue;
+    }
+    if (!best || measured[provider] < measured[best.provider]) {
+      if (best) await best.release();
+      best = handle;
+    } else {
+      await handle.release();
+    }
+  }
+  if (!best) throw new Error('no execution provider could run this model');
+  globalThis.localStorage?.setItem(storeKey, JSON.stringify({ provider: best.provider, ms: measured }));
+  return Object.assign(best, { chosen: 'measured', measured });
+}

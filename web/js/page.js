@@ -46,11 +46,23 @@ export function updateHud(stats) {
   state.totals ??= {};
   state.count = (state.count || 0) + 1;
   for (const [k, v] of Object.entries(stats)) state.totals[k] = (state.totals[k] || 0) + v;
+  renderHud();
+}
+
+function renderHud() {
   const el = document.getElementById('hud');
   if (!el) return;
   const rows = Object.entries(state.stats).map(([k, v]) =>
     `<tr><th>${k}</th><td>${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(k === 'fps' ? 1 : 2) : v}</td></tr>`);
   el.innerHTML = `<table>${rows.join('')}</table>`;
+}
+
+// Which execution provider each model runs on, and how it was chosen (Page.show_backend):
+// a HUD row, not a timing (kept out of the running sums).
+export function setProviders(summary, providers) {
+  state.providers = providers;
+  state.stats.backend = summary;
+  renderHud();
 }
 
 export function publish(results) {

@@ -17,11 +17,12 @@ IN_BROWSER = sys.platform == "emscripten"
 
 async def create_session(
     model: bytes, *, name: str = "model", provider: str = "wasm", threads: int = 0,
-    signature: Signature = ((), ()),
+    signature: Signature = ((), ()), candidates: tuple[str, ...] = (), key: str = "",
 ) -> Session:
     """Create a session from ONNX bytes on this runtime's backend.
 
-    provider: "wasm" | "webgl" | "webgpu" in the page ("cpu" is accepted as "wasm");
+    provider: "wasm" | "webgl" | "webgpu" in the page ("cpu" is accepted as "wasm"), or "auto":
+        time `candidates` on this device and keep the fastest (remembered under `key`);
     ignored in CPython, which uses onnxruntime's CPU provider. threads=0 means automatic.
     signature: (inputs, outputs) TensorInfos from the manifest, used where a backend cannot
     report them itself (onnxruntime-web's webgl).
@@ -30,7 +31,7 @@ async def create_session(
         from frontml.runtime import ort_web
 
         return await ort_web.create(model, name=name, provider=provider, threads=threads,
-                                    signature=signature)
+                                    signature=signature, candidates=candidates, key=key)
     from frontml.runtime import ort_native
 
     return await ort_native.create(model, name=name, threads=threads)

@@ -67,14 +67,44 @@ class WebSession(Session):
 
 
 async def create(model: bytes, *, name: str, provider: str = "wasm", threads: int = 0,
-                 signature: Signature = ((), ())):
+                 signature: Signature = ((), ()), candidates: tuple[str, ...] = (),
+                 key: str = ""):
+    """A session on `provider`; "auto" times the `candidates` and keeps the fastest (see
+    createSessionAuto in web/js/ort.js; the choice is remembered per device under `key`)."""
     provider = {"cpu": "wasm"}.get(provider, provider)
-    if provider not in ("wasm", "webgl", "webgpu"):
-        raise ModelError(f"model {name!r}: unknown provider {provider!r} (wasm, webgl, webgpu)")
+    if provider not in ("wasm", "webgl", "webgpu", "auto"):
+        raise ModelError(f"model {name!r}: unknown provider {provider!r} "
+                         "(wasm, webgl, webgpu, auto)")
     g = await glue()
     buf = to_js(memoryview(model)) if not hasattr(model, "to_py") else model
     try:
-        handle = await g.createSession(buf, provider, threads)
+        if provider == "auto":
+            inputs = [{"name": i.name, "dtype": i.dtype, "shape": list(i.shape)}
+                      for i in signature[0]]
+            handle = await g.createSessionAuto(buf, to_js(list(candidates or ("wasm",))),
+                                               to_js(inputs, dict_converter=_js_object),
+                                               key or name, threads)
+            provider = str(handle.provider)
+        else:
+            handle = await g.createSession(buf, provider, threads)
     except JsException as exc:
         raise ModelError(f"model {name!r} could not be loaded by onnxruntime-web: {exc}") from exc
-    return WebSession(name, handle, provider, signature)
+    session = WebSession(name, handle, provider, signature)
+    session.provider_choice = _choice(handle)
+    return session
+
+
+def _js_object(pairs):
+    from js import Object
+
+    return Object.fromEntries(to_js(pairs))
+
+
+def _choice(handle) -> dict:
+    """How the provider was chosen: {"how": "measured"|"remembered"|"forced", "ms": {...}}."""
+    how = getattr(handle, "chosen", None)
+    if how is None:
+        return {"how": "forced", "ms": {}}
+    measured = handle.measured
+    ms = measured.to_py() if hasattr(measured, "to_py") else {}
+    return {"how": str(how), "ms": ms}

@@ -228,6 +228,7 @@ class Page(Drawing):
             if self.debug:
                 _keep_debug_tensors(new)
             self._retire(old)
+            self.show_backend()
             return new
 
     def _retire(self, task) -> None:
@@ -238,6 +239,17 @@ class Page(Drawing):
             self._retired.append(task)
         else:
             task.close()
+
+    def show_backend(self) -> None:
+        """The execution provider of each loaded model in the HUD ("backend") and in
+        `window.frontml.providers` (how it was chosen: forced by ?provider=, measured, or
+        remembered from an earlier measurement on this device)."""
+        from frontml.models import PROVIDERS_USED
+
+        kinds = sorted({u["provider"] for u in PROVIDERS_USED.values()})
+        how = sorted({PROVIDERS_USED[m]["how"] for m in PROVIDERS_USED})
+        self.glue.setProviders(f"{'+'.join(kinds)} ({'/'.join(how)})",
+                               to_plain_js(PROVIDERS_USED))
 
     def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
         """What `?debug=1` pages publish so tests can run CPython on exactly the same pixels:

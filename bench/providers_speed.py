@@ -1,0 +1,57 @@
+"""Each page on each onnxruntime-web execution provider: FPS and per-stage ms side by side.
+
+    python -m bench.providers_speed [--seconds 8] [--quick]
+
+Providers: wasm, webgl (SwiftShader here), webgpu (CPU-emulated here, needs
+--enable-unsafe-webgpu), and auto (chosen by measurement, see web/js/ort.js). A model the
+conformance check found wrong on a provider runs on wasm instead (models/providers.json), so
+a row says which providers were really used. On this machine the GPU is emulated: read the
+ratios, not the absolute numbers.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bench.harness import Bench, astronaut_video, fmt, md_table, page_run, speed_parser, today
+
+PAGES = [("pose (BlazePose full)", "pose.html?model=full"),
+         ("segmentation", "segment.html"),
+         ("face try-on", "tryon.html"),
+         ("hands", "hands.html")]
+PROVIDERS = ("wasm", "webgl", "webgpu", "auto")
+
+
+def main(argv=None) -> int:
+    args = speed_parser(__doc__.splitlines()[0]).parse_args(argv)
+    pages = PAGES[:1] if args.quick else PAGES
+    rows = []
+    with Bench(astronaut_video(args.out), extra_args=("--enable-unsafe-webgpu",)) as bench:
+        for label, path in pages:
+            base_fps = None
+            for provider in PROVIDERS:
+                sep = "&" if "?" in path else "?"
+                try:
+                    got = page_run(bench, f"{path}{sep}provider={provider}", args.seconds,
+                                   keep_results=False)
+                    used = ", ".join(sorted({u["provider"] for u in got["providers"].values()}))
+                except Exception as exc:  # noqa: BLE001 - a provider that fails is a result
+                    rows.append([label, provider, "failed: " + str(exc).splitlines()[0][:60]]
+                                + ["-"] * 5)
+                    continue
+                if provider == "wasm":
+                    base_fps = got["fps"]
+                ratio = got["fps"] / base_fps if base_fps else None
+                rows.append([label, provider, used, fmt(got["fps"]), fmt(got.get("pre")),
+                             fmt(got.get("infer")), fmt(got.get("post")), fmt(ratio, 2)])
+    text = (f"Pages per execution provider, {today()}, fake camera 640x480 (astronaut).\n\n"
+            + md_table(["page", "?provider=", "models ran on", "FPS", "pre", "infer", "post",
+                        "FPS / wasm"], rows))
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "providers_speed.md").write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Provider conformance in the browser: models give CPython's answer on the GPU providers
+(SwiftShader WebGL / CPU-emulated WebGPU here: correctness, not speed).
+
+The whole model x provider table is `python -m bench.conformance` (slow: minutes per model on
+emulated WebGPU); this pins the cases that matter most: the selfie segmenter, whose webgl mask
+was wrong before models/graph_edits.unfuse_pointwise_conv_activation, and the manifest's
+provider lists agreeing with what the browser does.
+"""
+
+import json
+
+import pytest
+
+from bench.conformance import MODELS, TOLERANCE, cpython_outputs, error, reference_feeds, run_page
+
+pytestmark = pytest.mark.e2e
+
+
+def _manifest() -> dict:
+    return {m["id"]: m for m in json.loads((MODELS / "manifest.json").read_text())["models"]}
+
+
+def _errors(page, server_url, model, provider):
+    page.goto(f"{server_url}/bench/conformance.html?provider={provider}")
+    page.wait_for_function("window.anchor && anchor.ready", timeout=60_000)
+    feeds = reference_feeds(model)
+    got = run_page(page, model, feeds, timeout_s=240)
+    ref = cpython_outputs(model, feeds)
+    return {name: error(got["outputs"][name], want) for name, want in ref.items()}
+
+
+@pytest.mark.parametrize("provider", ["wasm", "webgl"])
+def test_selfie_segmenter_is_right_on(provider, page, server_url):
+    model = _manifest()["selfie_segmentation"]
+    assert provider in model["providers"]
+    errors = _errors(page, server_url, model, provider)
+    assert max(errors.values()) <= TOLERANCE[provider], errors
+
+
+def test_pose_landmarks_on_webgl_match_cpython_or_fall_back(page, server_url):
+    model = _manifest()["pose_landmark_lite"]
+    errors = _errors(page, server_url, model, "webgl")
+    right = max(errors.values()) <= TOLERANCE["webgl"]
+    # The manifest offers webgl for this model exactly when the browser gets it right.
+    assert right == ("webgl" in model["providers"]), errors
+
+
+def _mask_mean(page, server_url, query):
+    from tests.e2e.conftest import wait_results
+
+    page.goto(f"{server_url}/hello.html?debug=1&{query}")
+    res = wait_results(page)
+    return res["mean"], page.evaluate("window.frontml.providers"), page.locator("#hud").inner_text()
+
+
+def test_webgl_page_mask_equals_wasm_and_auto_backend_is_shown(page, server_url):
+    """?provider=webgl gives the wasm mask (the old bug: mean 0.77 vs 0.42); ?provider=auto
+    measures the candidates, shows the choice in the HUD and remembers it on reload."""
+    wasm_mean, wasm_used, _ = _mask_mean(page, server_url, "provider=wasm")
+    gl_mean, gl_used, _ = _mask_mean(page, server_url, "provider=webgl")
+    assert wasm_used["selfie_segmentation"]["provider"] == "wasm"
+    assert gl_used["selfie_segmentation"] == {"provider": "webgl", "how": "forced", "ms": {}}
+    assert gl_mean == pytest.approx(wasm_mean, abs=1e-3)
+
+    auto_mean, auto_used, hud = _mask_mean(page, server_url, "provider=auto")
+    chosen = auto_used["selfie_segmentation"]
+    assert chosen["how"] == "measured" and chosen["provider"] in ("wasm", "webgl")
+    assert set(chosen["ms"]) == {"wasm", "webgl"}  # both candidates were timed
+    assert chosen["provider"] == min(chosen["ms"], key=chosen["ms"].get)
+    assert f"{chosen['provider']} (measured)" in hud
+    assert auto_mean == pytest.approx(wasm_mean, abs=1e-3)
+    _, again, _ = _mask_mean(page, server_url, "provider=auto")
+    assert again["selfie_segmentation"]["how"] == "remembered"
+    assert again["selfie_segmentation"]["provider"] == chosen["provider"]
