@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench.conformance import MODELS, TOLERANCE, check, error
+from bench.conformance import MODELS, TOLERANCE, check
 
 
 def truncated_copy(model: dict, index: int, order: list[str]) -> dict:

@@ -225,8 +225,6 @@ class Page(Drawing):
                 new.close()
                 return self.task
             old, self.task = self.task, new
-            if self.debug:
-                _keep_debug_tensors(new)
             self._retire(old)
             self.show_backend()
             return new
