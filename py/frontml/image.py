@@ -28,6 +28,11 @@ def scale_matrix(src_w: int, src_h: int, out_w: int, out_h: int) -> Affine:
 OPENCV_PIXEL_CENTRES = True
 
 
+def crop_matrix(x: float, y: float, w: float, h: float, out_w: int, out_h: int) -> Affine:
+    """Axis-aligned crop of the source rectangle (x, y, w, h) in pixels to the output size."""
+    return (w / out_w, 0.0, x, 0.0, h / out_h, y)
+
+
 def opencv_sampling(affine: Affine) -> Affine:
     """The affine that samples like OpenCV's warp given MediaPipe's (corner-mapped) matrix."""
     a, b, c, d, e, f = affine

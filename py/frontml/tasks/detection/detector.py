@@ -17,7 +17,7 @@ from frontml.calculators.non_max_suppression import (
     NonMaxSuppressionCalculatorOptions,
     non_max_suppression,
 )
-from frontml.calculators.ssd_anchors import OBJECTRON_SSD_MOBILENETV2_OIDV4, generate_anchors
+from frontml.calculators.ssd_anchors import generate_anchors
 from frontml.calculators.tensors_to_detections import TensorsToDetectionsCalculator
 from frontml.calculators.types import Detection
 from frontml.errors import InputError, ModelError
@@ -26,6 +26,7 @@ from frontml.models import Progress, entry, load_session
 from frontml.runtime import Session, Tensor
 from frontml.tasks.classification.classifier import label_indices
 from frontml.tasks.core import FrameResult, TaskBase
+from frontml.tasks.detection.constants import OBJECTRON_SSD_MOBILENETV2_OIDV4
 from frontml.tasks.detection.options import DetectorOptions
 from frontml.tasks.detection.tracker import IouTracker, TrackEvent
 from frontml.timing import StageTimer
