@@ -166,6 +166,59 @@ def run_task(args: argparse.Namespace, name: str, make_options: Callable[[str], 
     return EXIT_OK
 
 
+def run_many(args: argparse.Namespace, create: Callable, make_options: Callable[[str], object],
+             summary: Callable[[object], str]) -> int:
+    """Each input: an image gives one JSON object (line), a video one line per frame.
+    One task per running mode, created once and reset between videos."""
+    from frontml.runtime import run_sync
+
+    tasks: dict[str, object] = {}
+    bad = 0
+
+    async def one(path: str) -> None:
+        kind, source = open_input(path)
+        mode = "image" if kind == "image" else "video"
+        if mode not in tasks:
+            try:
+                tasks[mode] = await create(make_options(mode))
+            except ValueError as exc:  # e.g. an allow-list name the model does not know
+                raise InputError(str(exc)) from None
+        task = tasks[mode]
+        if kind == "image":
+            result = await task.process(source, 0.0)
+            print(json.dumps(_round(result.to_json())) if args.json
+                  else f"{path}: {summary(result)}", flush=True)
+            return
+        task.reset()
+        count = 0
+        for frame in video_frames(source):
+            result = await task.process(frame, frame.timestamp_ms)
+            if args.json:
+                line = {"timestamp_ms": frame.timestamp_ms, **result.to_json()}
+                print(json.dumps(_round(line)), flush=True)
+            else:
+                print(f"{path} @ {frame.timestamp_ms:.1f} ms: {summary(result)}", flush=True)
+            count += 1
+        if count == 0:
+            raise InputError(f"{path}: the video has no frames")
+
+    async def go() -> None:
+        nonlocal bad
+        try:
+            for path in args.inputs:
+                try:
+                    await one(path)
+                except InputError as exc:  # report, keep going with the other inputs
+                    bad += 1
+                    print(f"frontml {args.command}: error: {exc}", file=sys.stderr, flush=True)
+        finally:
+            for task in tasks.values():
+                task.close()
+
+    run_sync(go())
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
 # ------------------------------------------------------------------ main
 
 

@@ -7,8 +7,7 @@
 //   loop.js     the per-frame loop                draw.js    landmarks, boxes, labels, masks
 //   page.js     state, progress, errors, HUD      segment.js segmentation effects
 //   signs.js    taught-sign storage (hands)       boxes.js   mirrored frame (detect)
-//   signs.js    taught-sign storage (hands)  learn.js   teachable classifier storage
-//   signs.js    taught-sign storage (hands)   text.js    text page storage (IndexedDB)
+//   learn.js    teachable classifier storage      text.js    text page storage (IndexedDB)
 
 export * from './ort.js';
 export * from './models.js';

@@ -19,11 +19,11 @@ from frontml.tasks.classification.classifier import (
     Category,
     ClassificationResult,
     ImageClassifier,
-    label_indices,
     softmax,
 )
-from frontml.tasks.classification.options import MODELS, ClassifierOptions, FilterOptions
+from frontml.tasks.classification.options import MODELS, ClassifierOptions
 from frontml.tasks.classification.smoothing import UNSURE, Decision, ScoreSmoother
+from frontml.tasks.core.filters import FilterOptions, label_indices
 
 
 async def create_image_classifier(options: ClassifierOptions | None = None, *,

@@ -20,6 +20,7 @@ from frontml.runtime import Session
 from frontml.tasks.classification.options import ClassifierOptions
 from frontml.tasks.classification.smoothing import Decision, ScoreSmoother
 from frontml.tasks.core import FrameResult, TaskBase
+from frontml.tasks.core.filters import label_indices
 from frontml.timing import StageTimer
 
 INPUT_SIZE = 224
@@ -57,27 +58,6 @@ def softmax(logits) -> list[float]:
     exps = [math.exp(v - top) for v in logits]
     total = math.fsum(exps)
     return [e / total for e in exps]
-
-
-def label_indices(labels: list[str], allow: tuple[str, ...], deny: tuple[str, ...],
-                  skip: tuple[int, ...] = ()) -> list[int] | None:
-    """Indices the filters keep (None = all). Names must exist: a typo is an error, not an
-    empty result. Matching is exact, or on any comma-separated synonym ("tabby")."""
-    if not allow and not deny:
-        return None if not skip else [i for i in range(len(labels)) if i not in skip]
-    by_name: dict[str, list[int]] = {}
-    for i, name in enumerate(labels):
-        for key in {name.lower(), *(p.strip().lower() for p in name.split(","))}:
-            by_name.setdefault(key, []).append(i)
-    wanted: set[int] = set()
-    for name in allow or deny:
-        hits = by_name.get(name.strip().lower())
-        if not hits:
-            kind = "category_allowlist" if allow else "category_denylist"
-            raise ValueError(f"{kind}: {name!r} is not a class of this model")
-        wanted.update(hits)
-    keep = wanted if allow else set(range(len(labels))) - wanted
-    return sorted(keep - set(skip))
 
 
 def centre_square(x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:

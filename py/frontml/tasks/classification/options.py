@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontml.tasks.core.options import TaskOptions, check_choice, check_int, check_unit
+from frontml.tasks.core.filters import FilterOptions
+from frontml.tasks.core.options import check_choice, check_unit
 
 MODELS = ("efficientnet_lite0",)
-
-
-def check_labels(name: str, value) -> tuple[str, ...]:
-    """A tuple of class names; a comma-separated string (query string, CLI) is split."""
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",") if v.strip()]
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{name} must be a list of class names, got {value!r}")
-    return tuple(value)
 
 
 def check_roi(value) -> tuple[float, float, float, float] | None:
@@ -34,34 +26,6 @@ def check_roi(value) -> tuple[float, float, float, float] | None:
         raise ValueError("region_of_interest must be a non-empty (x, y, width, height) inside "
                          f"the unit square, got {value!r}")
     return (x, y, w, h)
-
-
-@dataclass(frozen=True)
-class FilterOptions(TaskOptions):
-    """Result filters both vision tasks share (MediaPipe's ClassifierOptions).
-
-    max_results: at most this many results (-1 = all).
-    score_threshold: drop results scoring below it.
-    category_allowlist / category_denylist: class names to keep / drop (mutually exclusive;
-        names must exist in the model's labels, checked when the task is created).
-    """
-
-    max_results: int = 5
-    score_threshold: float = 0.0
-    category_allowlist: tuple[str, ...] = ()
-    category_denylist: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "category_allowlist",
-                           check_labels("category_allowlist", self.category_allowlist))
-        object.__setattr__(self, "category_denylist",
-                           check_labels("category_denylist", self.category_denylist))
-        if self.max_results != -1:
-            check_int("max_results", self.max_results, 1)
-        check_unit("score_threshold", self.score_threshold)
-        if self.category_allowlist and self.category_denylist:
-            raise ValueError("category_allowlist and category_denylist are mutually exclusive")
-        super().__post_init__()
 
 
 @dataclass(frozen=True)

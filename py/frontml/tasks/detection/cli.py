@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from frontml.cli import command
+from frontml.cli import command, run_many
 from frontml.errors import InputError
-from frontml.tasks.classification.cli import run_many
 from frontml.tasks.detection.options import MODELS, NMS_MODES
 
 

@@ -24,8 +24,8 @@ from frontml.errors import InputError, ModelError
 from frontml.image import Frame
 from frontml.models import Progress, entry, load_session
 from frontml.runtime import Session, Tensor
-from frontml.tasks.classification.classifier import label_indices
 from frontml.tasks.core import FrameResult, TaskBase
+from frontml.tasks.core.filters import label_indices
 from frontml.tasks.detection.constants import OBJECTRON_SSD_MOBILENETV2_OIDV4
 from frontml.tasks.detection.options import DetectorOptions
 from frontml.tasks.detection.tracker import IouTracker, TrackEvent

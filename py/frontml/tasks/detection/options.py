@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontml.tasks.classification.options import FilterOptions
+from frontml.tasks.core.filters import FilterOptions
 from frontml.tasks.core.options import check_choice, check_int, check_unit
 
 # Model ids (models/catalog.py). centernet / nanodet: all 80 COCO classes (the first is the
