@@ -44,6 +44,12 @@ PAGE_MODELS: dict[str, list[str]] = {
                    "iris_landmark"],
     "hands.html": ["palm_detection_lite", "palm_detection_full", "hand_landmark_lite",
                    "hand_landmark_full"],
+    "classify.html": ["efficientnet_lite0"],
+    "detect.html": ["centernet", "nanodet", "objectron_ssd"],
+    "teach.html": [*BLAZEPOSE, "efficientnet_lite0"],
+    "data.html": [],
+    "text.html": ["text_tokenizer", "minilm_l6", "offensive", "sentiment_head"],
+    "speech.html": ["speech_melspectrogram", "speech_embedding", "speech_commands"],
 }
 SHELL_DIRS = ("css", "js", "py")
 SHELL_FILES = ("pyscript.json", "sw-register.js")

@@ -10,6 +10,7 @@ clf = Classifier(embedder.backbone)                # files remember which model 
 
 from __future__ import annotations
 
+from frontml.image import crop_matrix
 from frontml.learn.backbone import Backbone
 from frontml.learn.errors import LearnError
 
@@ -50,7 +51,8 @@ class ImageEmbedder:
         """The embedding of the frame's centre square (any frontml Frame)."""
         side = min(frame.width, frame.height)
         x, y = (frame.width - side) / 2, (frame.height - side) / 2
-        tensor = frame.crop(x, y, side, side, self.width, self.height)
+        tensor = frame.warp(crop_matrix(x, y, side, side, self.width, self.height),
+                            self.width, self.height)
         name = next(iter(self.session.inputs))
         out = await self.session.run({name: tensor})
         vec = tuple(out[self.backbone.output].data.tolist())
