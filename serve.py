@@ -71,8 +71,9 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; 
        "media-src 'self' data: blob:; connect-src 'self' data: blob:; "
        "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; "
        "base-uri 'self'; form-action 'none'; frame-ancestors 'self'")
-# The benchmark's anchor pages (never linked from the app) have inline module scripts.
-CSP_BENCH = CSP.replace("'unsafe-eval'", "'unsafe-eval' 'unsafe-inline'")
+# The benchmark's anchor pages (never linked from the app) have inline module scripts, and
+# tfjs-backend-wasm's thread workers importScripts() blob: URLs.
+CSP_BENCH = CSP.replace("'unsafe-eval'", "'unsafe-eval' 'unsafe-inline' blob:")
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 MAX_SEGMENT = 255  # bytes: longer than any file name a filesystem allows
 MAX_PATH = 2048
