@@ -13,14 +13,14 @@ import math
 from array import array
 from dataclasses import dataclass, field
 
-from frontml.errors import InputError, ModelError
+from frontml.errors import InputError
 from frontml.image import Frame, crop_matrix
-from frontml.models import Progress, entry, load_session
+from frontml.models import Progress
 from frontml.runtime import Session
 from frontml.tasks.classification.options import ClassifierOptions
 from frontml.tasks.classification.smoothing import Decision, ScoreSmoother
 from frontml.tasks.core import FrameResult, TaskBase
-from frontml.tasks.core.filters import label_indices
+from frontml.tasks.core.filters import create_labelled, label_indices
 from frontml.timing import StageTimer
 
 INPUT_SIZE = 224
@@ -79,19 +79,7 @@ class ImageClassifier(TaskBase):
     @classmethod
     async def create(cls, options: ClassifierOptions | None = None, *,
                      progress: Progress | None = None) -> ImageClassifier:
-        options = options or ClassifierOptions()
-        info = await entry(options.model)
-        labels = info.get("labels")
-        if not labels:
-            raise ModelError(f"model {options.model!r} has no labels in the manifest; rebuild "
-                             "it with `./dev build`")
-        session = await load_session(options.model, provider=options.provider,
-                                      threads=options.threads or 0, progress=progress)
-        try:
-            return cls(options, session, labels)
-        except BaseException:
-            session.close()
-            raise
+        return await create_labelled(cls, options or ClassifierOptions(), progress)
 
     def reset(self) -> None:
         super().reset()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frontml.errors import ModelError
+from frontml.models import Progress, entry, load_session
 from frontml.tasks.core.options import TaskOptions, check_int, check_unit
 
 
@@ -65,3 +67,20 @@ def label_indices(labels: list[str], allow: tuple[str, ...], deny: tuple[str, ..
         wanted.update(hits)
     keep = wanted if allow else set(range(len(labels))) - wanted
     return sorted(keep - set(skip))
+
+
+async def create_labelled(cls, options, progress: Progress | None = None):
+    """`cls(options, session, labels)` for a one-model task whose class names ship in the
+    manifest entry of `options.model` (the session is closed if the constructor fails)."""
+    info = await entry(options.model)
+    labels = info.get("labels")
+    if not labels:
+        raise ModelError(f"model {options.model!r} has no labels in the manifest; rebuild "
+                         "it with `./dev build`")
+    session = await load_session(options.model, provider=options.provider,
+                                  threads=options.threads or 0, progress=progress)
+    try:
+        return cls(options, session, labels)
+    except BaseException:
+        session.close()
+        raise

@@ -20,12 +20,12 @@ from frontml.calculators.non_max_suppression import (
 from frontml.calculators.ssd_anchors import generate_anchors
 from frontml.calculators.tensors_to_detections import TensorsToDetectionsCalculator
 from frontml.calculators.types import Detection
-from frontml.errors import InputError, ModelError
+from frontml.errors import InputError
 from frontml.image import Frame
-from frontml.models import Progress, entry, load_session
+from frontml.models import Progress
 from frontml.runtime import Session, Tensor
 from frontml.tasks.core import FrameResult, TaskBase
-from frontml.tasks.core.filters import label_indices
+from frontml.tasks.core.filters import create_labelled, label_indices
 from frontml.tasks.detection.constants import OBJECTRON_SSD_MOBILENETV2_OIDV4
 from frontml.tasks.detection.options import DetectorOptions
 from frontml.tasks.detection.tracker import IouTracker, TrackEvent
@@ -114,19 +114,7 @@ class ObjectDetector(TaskBase):
     @classmethod
     async def create(cls, options: DetectorOptions | None = None, *,
                      progress: Progress | None = None) -> ObjectDetector:
-        options = options or DetectorOptions()
-        info = await entry(options.model)
-        labels = info.get("labels")
-        if not labels:
-            raise ModelError(f"model {options.model!r} has no labels in the manifest; rebuild "
-                             "it with `./dev build`")
-        session = await load_session(options.model, provider=options.provider,
-                                      threads=options.threads or 0, progress=progress)
-        try:
-            return cls(options, session, labels)
-        except BaseException:
-            session.close()
-            raise
+        return await create_labelled(cls, options or DetectorOptions(), progress)
 
     def reset(self) -> None:
         super().reset()
