@@ -1,6 +1,8 @@
 // Text page (issue 17): IndexedDB persistence of the search index and the few-shot classes
 // (bytes from Python's SearchIndex.to_bytes() / Classifier.to_bytes()), file reading and download.
 
+import { downloadText } from './page.js';
+
 const TEXT_DB = 'frontml-text';
 const TEXT_STORE = 'blobs';
 
@@ -64,14 +66,7 @@ export async function readFileBytes(file) {
 }
 
 export function downloadBytes(filename, bytes, type = 'application/octet-stream') {
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadText(filename, bytes, type); // a Blob takes bytes as well as text
 }
 
 // Let the browser paint (progress bars) between embedding runs.
