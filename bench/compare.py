@@ -42,6 +42,25 @@ MEDIAPIPE = [
 ]
 QUICK_MEDIAPIPE = ["SelfieSegmentation general"]
 
+# MediaPipe Tasks Vision (web/bench/tasks.html, CPU delegate = XNNPACK in wasm) with bundles of
+# the same .tflite files frontml converts: (label, task, bundle, video, frontml configuration)
+TASKS = [
+    ("PoseLandmarker lite", "pose", "pose_landmarker_lite.task", "astronaut",
+     "BlazePose lite, tracking"),
+    ("PoseLandmarker full", "pose", "pose_landmarker_full.task", "astronaut",
+     "BlazePose full, tracking"),
+    ("PoseLandmarker heavy", "pose", "pose_landmarker_heavy.task", "astronaut",
+     "BlazePose heavy, tracking"),
+    ("HandLandmarker lite", "hands", "hand_landmarker_lite.task", "hand", "hands lite, tracking"),
+    ("HandLandmarker full", "hands", "hand_landmarker_full.task", "hand", "hands full, tracking"),
+    ("ImageSegmenter selfie general", "segmenter", "selfie_segmenter.tflite", "astronaut",
+     "general, none"),
+    ("ImageSegmenter selfie landscape", "segmenter", "selfie_segmenter_landscape.tflite",
+     "astronaut", "landscape, none"),
+]
+QUICK_TASKS = ["ImageSegmenter selfie general"]
+TASK_SOLUTION = {"pose": "pose", "hands": "hands", "segmenter": "selfie_segmentation"}
+
 # models the frontml configurations run, for the plain-latency comparison
 ORT_MODELS = ["pose_detection", "pose_landmark_lite", "pose_landmark_full", "pose_landmark_heavy",
               "movenet_multipose", "selfie_segmentation", "selfie_segmentation_landscape",
@@ -61,8 +80,12 @@ ANCHOR_SAMPLE = "({n: anchor.count, ms: anchor.totalMs})"
 
 
 def ensure_vendored() -> None:
+    from bench.tasks_bundles import ensure_bundles
+
+    ensure_bundles(log)
     if (WEB / "vendor" / "bench" / "human-models" / "movenet-multipose.bin").exists() and (
-            WEB / "vendor" / "bench" / "tfjs" / "tf-core.min.js").exists():
+            WEB / "vendor" / "bench" / "tfjs" / "tf-core.min.js").exists() and (
+            WEB / "vendor" / "bench" / "tasks-vision" / "vision_bundle.mjs").exists():
         return
     import importlib.util
 
@@ -239,19 +262,50 @@ def mediapipe_rows(benches: dict, frontml: dict, labels: list[str], seconds: flo
     return rows
 
 
-def mediapipe_table(rows: list) -> str:
+def mediapipe_table(rows: list, anchor: str = "MediaPipe legacy web solution",
+                    prefix: str = "MediaPipe") -> str:
     body = []
     for r in rows:
         if "error" in r:
-            body.append([f"MediaPipe {r['label']}", f"could not run: {r['error']}", "", "",
+            body.append([f"{prefix} {r['label']}", f"could not run: {r['error']}", "", "",
                          r["ours_label"], "", "", ""])
             continue
-        body.append([f"MediaPipe {r['label']}", fmt(r["fps"]), fmt(r["ms"]),
+        body.append([f"{prefix} {r['label']}", fmt(r["fps"]), fmt(r["ms"]),
                      r["ours_label"], fmt(r["ours_fps"]), fmt(r["ratio"], 2),
                      r["distance"], METRIC[r["solution"]]])
-    return md_table(["MediaPipe legacy web solution", "FPS", "ms / frame", "frontml config",
+    return md_table([anchor, "FPS", "ms / frame", "frontml config",
                      "frontml FPS", "frontml / MediaPipe FPS", "distance to frontml", "metric"],
                     body)
+
+
+def tasks_rows(benches: dict, frontml: dict, labels: list[str], seconds: float) -> list:
+    """One row per MediaPipe Tasks Vision configuration, shaped like mediapipe_rows'."""
+    rows = []
+    for label, task, bundle, video, ours_label in TASKS:
+        if label not in labels:
+            continue
+        log(f"measuring MediaPipe Tasks {label} ...")
+        solution = TASK_SOLUTION[task]
+        extra = "anchor.maskPlanes()" if task == "segmenter" else None
+        ours = frontml.get(ours_label)
+        try:
+            mp = anchor_run(benches[video], f"tasks.html?task={task}&model={bundle}", seconds,
+                            extra_js=extra)
+        except Exception as exc:  # noqa: BLE001 (reported in the table)
+            rows.append({"label": label, "solution": solution, "error": str(exc)[:200],
+                         "ours_label": ours_label})
+            continue
+        ratio = ours["fps"] / mp["fps"] if ours and ours.get("fps") and mp["fps"] else None
+        rows.append({"label": label, "solution": solution, "fps": mp["fps"], "ms": mp["ms"],
+                     "ours_label": ours_label, "ours_fps": ours.get("fps") if ours else None,
+                     "ratio": ratio,
+                     "distance": distance(solution, (ours or {}).get("results"), mp, label)})
+    return rows
+
+
+def tasks_table(rows: list) -> str:
+    return mediapipe_table(rows, "MediaPipe Tasks Vision 0.10.21 (CPU delegate)",
+                           "MediaPipe Tasks")
 
 
 def tfjs_row(bench: Bench, frontml: dict, seconds: float) -> dict:

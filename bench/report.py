@@ -27,6 +27,9 @@ from bench.harness import (
     today,
 )
 
+# How a browser with a GPU moves video frames (SwiftShader stands in for the GPU here).
+GPU_STYLE = ("--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist")
+
 
 def _versions() -> str:
     import json
@@ -34,7 +37,8 @@ def _versions() -> str:
     from bench.harness import ROOT
 
     deps = json.loads((ROOT / "package.json").read_text())["dependencies"]
-    keep = ("onnxruntime-web", "pyodide", "@mediapipe/pose", "@tensorflow/tfjs-core")
+    keep = ("onnxruntime-web", "pyodide", "@mediapipe/pose", "@mediapipe/tasks-vision",
+            "@tensorflow/tfjs-core")
     return ", ".join(f"{k} {deps[k]}" for k in keep if k in deps)
 
 
@@ -53,22 +57,26 @@ def run(args, only_compare: bool = False) -> str:
         pose_cfgs = [c for c in pose_speed.CONFIGS if c[0] == "MoveNet MultiPose"]
         seg_cfgs, face_cfgs, hands_cfgs = [], [], []
         mp_labels, ort_models = compare.QUICK_MEDIAPIPE, compare.QUICK_ORT_MODELS
+        task_labels = compare.QUICK_TASKS
         startup_pages = compare.QUICK_STARTUP_PAGES
     else:
         pose_cfgs = pose_speed.CONFIGS
         seg_cfgs = segmentation_speed.configs(False)
         face_cfgs, hands_cfgs = face_speed.CONFIGS, hands_speed.CONFIGS
         mp_labels = [m[0] for m in compare.MEDIAPIPE]
+        task_labels = [t[0] for t in compare.TASKS]
         ort_models, startup_pages = compare.ORT_MODELS, compare.STARTUP_PAGES
     if only_compare:  # only the frontml configurations the anchors are compared with
-        paired = {m[4] for m in compare.MEDIAPIPE if m[0] in mp_labels} | {"MoveNet MultiPose"}
+        paired = ({m[4] for m in compare.MEDIAPIPE if m[0] in mp_labels}
+                  | {t[4] for t in compare.TASKS if t[0] in task_labels} | {"MoveNet MultiPose"})
         pose_cfgs = [c for c in pose_cfgs if c[0] in paired]
         seg_cfgs = [c for c in seg_cfgs if segmentation_speed.label(*c) in paired]
         face_cfgs = [c for c in face_cfgs if c[0] in paired]
         hands_cfgs = [c for c in hands_cfgs if c[0] in paired]
 
     browser_version = ""
-    with Bench(astronaut_video(out)) as bench:
+    flags = GPU_STYLE if args.gpu_style else ()
+    with Bench(astronaut_video(out), extra_args=flags) as bench:
         browser_version = bench.browser.version
         if pose_cfgs:
             rows = pose_speed.measure(bench, pose_cfgs, seconds, frames)
@@ -83,8 +91,9 @@ def run(args, only_compare: bool = False) -> str:
             sections += ["### frontml: face", face_speed.table(rows)]
             frontml.update({label: page for label, page, _ in rows})
         hands_bench = None
-        if hands_cfgs or any(m[3] == "hand" and m[0] in mp_labels for m in compare.MEDIAPIPE):
-            hands_bench = Bench(hand_video(out), parent=bench)
+        if hands_cfgs or any(m[3] == "hand" and m[0] in mp_labels for m in compare.MEDIAPIPE) \
+                or any(t[3] == "hand" and t[0] in task_labels for t in compare.TASKS):
+            hands_bench = Bench(hand_video(out), parent=bench, extra_args=flags)
         try:
             if hands_cfgs:
                 rows = hands_speed.measure(hands_bench, hands_cfgs, seconds, frames)
@@ -92,6 +101,8 @@ def run(args, only_compare: bool = False) -> str:
                 frontml.update({label: page for label, page, _ in rows})
             mp_rows = compare.mediapipe_rows({"astronaut": bench, "hand": hands_bench},
                                              frontml, mp_labels, seconds)
+            task_rows = compare.tasks_rows({"astronaut": bench, "hand": hands_bench},
+                                           frontml, task_labels, seconds)
         finally:
             if hands_bench is not None:
                 hands_bench.close()
@@ -103,6 +114,14 @@ def run(args, only_compare: bool = False) -> str:
                      "frontml's mask on the same frame). frontml's pages also draw their "
                      "overlay (render); the anchors draw nothing but the mask.",
                      compare.mediapipe_table(mp_rows)]
+        sections += ["### MediaPipe Tasks Vision (npm) on the same video, same weights",
+                     "`@mediapipe/tasks-vision` 0.10.21, CPU delegate (XNNPACK compiled to "
+                     "wasm), video running mode, with `.task` bundles assembled by "
+                     "`bench/tasks_bundles.py` from the very .tflite files frontml converts "
+                     "(TFLite metadata for the input normalisation written with tflite-support "
+                     "0.4.4). FPS and ms per `detectForVideo`/`segmentForVideo`; the anchor "
+                     "draws nothing.",
+                     compare.tasks_table(task_rows)]
         tf = compare.tfjs_row(bench, frontml, seconds)
         sections += ["### TensorFlow.js MoveNet MultiPose (same weights)",
                      "`@tensorflow-models/pose-detection` on `@tensorflow/tfjs-backend-wasm`, "
@@ -125,6 +144,7 @@ def run(args, only_compare: bool = False) -> str:
 
     head = (f"## Benchmark {today()}\n\n{machine()}, {platform.system()}, headless Chromium "
             f"{browser_version} (no GPU: SwiftShader WebGL), {_versions()}. "
+            f"Browser flags: {' '.join(flags) if flags else 'Chromium defaults'}. "
             f"{'Quick configuration. ' if quick else ''}"
             f"Page measurements over {fmt(seconds)} s each after warm-up, fake camera 640×480.")
     text = "\n\n".join([head, *sections]) + "\n"
@@ -135,6 +155,9 @@ def run(args, only_compare: bool = False) -> str:
     for r in mp_rows:
         if r.get("fps") is not None:
             chart["fps"].append(("MediaPipe " + r["label"], r["fps"], 1))
+    for r in task_rows:
+        if r.get("fps") is not None:
+            chart["fps"].append(("MediaPipe Tasks " + r["label"], r["fps"], 1))
     if tf.get("fps") is not None:
         chart["fps"].append(("TF.js MoveNet MultiPose", tf["fps"], 2))
     chart["latency"] = [(r["model"], r["page"], r["native"], r["native1"]) for r in ort]
@@ -151,6 +174,8 @@ def main(argv: list[str] | None = None, only_compare: bool = False) -> int:
     parser.add_argument("--frames", type=int, default=10, help="CPython frames per config")
     parser.add_argument("--runs", type=int, default=20, help="runs per model latency")
     parser.add_argument("--quick", action="store_true", help="tiny configuration (tests)")
+    parser.add_argument("--gpu-style", action="store_true",
+                        help="GPU-style compositing: " + " ".join(GPU_STYLE))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     text = run(args, only_compare=only_compare)

@@ -60,6 +60,14 @@ BENCH_FILES: dict[str, tuple[str, list[str]]] = {
         "tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
     ]),
     "bench/tfjs/models": ("@tensorflow-models", ["pose-detection/dist/pose-detection.min.js"]),
+    # MediaPipe Tasks Vision (XNNPACK in wasm); its model bundles: bench/tasks_bundles.py
+    "bench/tasks-vision": ("@mediapipe/tasks-vision", [
+        "vision_bundle.mjs",
+        "wasm/vision_wasm_internal.js",
+        "wasm/vision_wasm_internal.wasm",
+        "wasm/vision_wasm_nosimd_internal.js",
+        "wasm/vision_wasm_nosimd_internal.wasm",
+    ]),
 }
 
 
