@@ -308,29 +308,46 @@ def tasks_table(rows: list) -> str:
                            "MediaPipe Tasks")
 
 
-def tfjs_row(bench: Bench, frontml: dict, seconds: float) -> dict:
-    log("measuring TensorFlow.js MoveNet MultiPose ...")
-    ours = frontml.get("MoveNet MultiPose")
-    try:
-        tf = anchor_run(bench, "tfjs.html", seconds)
-    except Exception as exc:  # noqa: BLE001
-        return {"error": str(exc)[:200]}
-    return {"fps": tf["fps"], "ms": tf["ms"], "note": tf["note"],
+# (frontml pose configuration label = TF.js model label, tfjs.html ?model=)
+TFJS = [("MoveNet MultiPose", "multipose"), ("MoveNet Lightning", "lightning"),
+        ("MoveNet Thunder", "thunder")]
+QUICK_TFJS = ["MoveNet MultiPose"]
+
+
+def tfjs_rows(bench: Bench, frontml: dict, seconds: float, labels: list[str]) -> list[dict]:
+    rows = []
+    for label, model in TFJS:
+        if label not in labels:
+            continue
+        log(f"measuring TensorFlow.js {label} ...")
+        ours = frontml.get(label)
+        try:
+            tf = anchor_run(bench, f"tfjs.html?model={model}", seconds)
+        except Exception as exc:  # noqa: BLE001
+            rows.append({"label": label, "error": str(exc)[:200]})
+            continue
+        rows.append({
+            "label": label, "fps": tf["fps"], "ms": tf["ms"], "note": tf["note"],
             "ours_fps": ours.get("fps") if ours else None,
             "ours_ms": sum(ours.get(s, 0) for s in ("grab", "pre", "infer", "post"))
             if ours else None,
             "ratio": ours["fps"] / tf["fps"] if ours and ours.get("fps") and tf["fps"] else None,
-            "distance": fmt(coco_distance((ours or {}).get("results"), tf["results"]), 4)}
+            "distance": fmt(coco_distance((ours or {}).get("results"), tf["results"]), 4)})
+    return rows
 
 
-def tfjs_table(r: dict) -> str:
-    if "error" in r:
-        return md_table(["TensorFlow.js MoveNet MultiPose"], [[f"could not run: {r['error']}"]])
-    return md_table(
-        ["runtime", "FPS", "ms / frame", "frontml MoveNet FPS", "frontml ms / frame (no render)",
-         "frontml / TF.js FPS", "keypoint distance / torso"],
-        [[f"TF.js pose-detection 2.1.3, {r['note']}", fmt(r["fps"]), fmt(r["ms"]),
-          fmt(r["ours_fps"]), fmt(r["ours_ms"]), fmt(r["ratio"], 2), r["distance"]]])
+def tfjs_table(rows: list[dict]) -> str:
+    body = []
+    for r in rows:
+        if "error" in r:
+            body.append([r["label"], f"could not run: {r['error']}", "", "", "", "", "", ""])
+            continue
+        body.append([r["label"], f"TF.js pose-detection 2.1.3, {r['note']}", fmt(r["fps"]),
+                     fmt(r["ms"]), fmt(r["ours_fps"]), fmt(r["ours_ms"]), fmt(r["ratio"], 2),
+                     r["distance"]])
+    return md_table(["model", "runtime", "FPS", "ms / frame", "frontml FPS",
+                     "frontml ms / frame (no render)", "frontml / TF.js FPS",
+                     "keypoint distance / torso"], body)
 
 
 # ---------------------------------------------------------------- plain model latency

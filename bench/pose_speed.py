@@ -47,6 +47,8 @@ CONFIGS = [
     ("BlazePose heavy, detect every frame", "model=heavy&mode=image",
      {"model": "heavy", "running_mode": "image"}),
     ("MoveNet MultiPose", "model=movenet&multi=1", {"model": "movenet", "num_poses": 6}),
+    ("MoveNet Lightning", "model=movenet_lightning", {"model": "movenet_lightning"}),
+    ("MoveNet Thunder", "model=movenet_thunder", {"model": "movenet_thunder"}),
 ]
 
 

