@@ -4,13 +4,14 @@ import subprocess
 import sys
 
 from tests.conftest import ROOT
+from tests.e2e.conftest import SLOW
 
 
 def test_pose_benchmark_runs_quick(tmp_path):
     # A subprocess: Playwright's sync API cannot nest inside pytest-playwright's.
     run = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--seconds", "1", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, capture_output=True, text=True, timeout=300 * SLOW)
     assert run.returncode == 0, run.stderr[-2000:]
     table = (tmp_path / "pose.md").read_text()
     assert "| BlazePose lite, tracking |" in table
@@ -24,7 +25,7 @@ def test_benchmark_all_runs_quick(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "bench", "all", "--quick", "--seconds", "1",
          "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=400)
+        cwd=ROOT, capture_output=True, text=True, timeout=400 * SLOW)
     assert run.returncode == 0, run.stderr[-2000:]
     report = (tmp_path / "report.md").read_text()
     for heading in ("### frontml: pose", "### MediaPipe legacy web solutions",
