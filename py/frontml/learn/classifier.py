@@ -122,7 +122,7 @@ class Classifier:
         self._labels: list[str] = []
         self._vectors: list[tuple[float, ...]] = []
         # float32 mirror for the ONNX search of large banks (frontml.learn.vecsearch)
-        self._bank = VectorBank(lambda: self._vectors, self.dim)
+        self._bank = VectorBank(lambda: self._vectors, self.dim, l2=True)
         self._thumbs: dict[int, bytes] = {}
         self._next_id = 1
         self._sums: dict[str, list[float]] = {}
@@ -290,7 +290,7 @@ class Classifier:
         if self.head == "prototype":
             return self._predict(vec)
         count = min(len(self._vectors), self.k + MARGIN)
-        cands = await self._bank.candidates_async(vec, count, l2=True)
+        cands = await self._bank.candidates_async(vec, count)
         return self._predict(vec, cands=cands)
 
     def predict_many(self, vectors: Iterable[Iterable[float]]) -> list[Prediction]:
@@ -308,7 +308,7 @@ class Classifier:
         if self.head == "prototype" or not self._bank.ready():
             return [None] * len(vecs)
         count = min(len(self._vectors), self.k + MARGIN + extra)
-        return self._bank.candidates_many(vecs, count, l2=True)
+        return self._bank.candidates_many(vecs, count)
 
     def _nearest(self, vec: tuple[float, ...], skip: int | None = None,
                  cands: list[int] | None = None) -> tuple[list[int], dict[int, float]]:
@@ -317,7 +317,7 @@ class Classifier:
         `cands`: indices proposed by the ONNX search; they are re-ranked here with the same
         math.dist as the full scan, so both paths give the same neighbours and distances."""
         if cands is None and len(self._vectors) >= 2 * (self.k + MARGIN):
-            cands = self._bank.candidates(vec, self.k + MARGIN + (skip is not None), l2=True)
+            cands = self._bank.candidates(vec, self.k + MARGIN + (skip is not None))
         if cands is not None:
             pool = [i for i in cands if i != skip]
             dists = dict(zip(pool, map(math.dist, repeat(vec),

@@ -2,7 +2,9 @@
 `vector_search` ONNX graph (models/vector_search_build.py) through frontml.runtime.
 
 Used by the kNN/logistic heads of `Classifier` (squared L2) and by the text `SearchIndex`
-(dot product). The graph only *proposes* `count` candidates (float32); callers re-rank them in
+(dot product). The graph ranks by dot product; for L2 a bank row is stored as [b, |b|^2] and
+the query sent as [2q, -1]: 2 q.b - |b|^2 = |q|^2 - |q - b|^2, largest = nearest.
+The graph only *proposes* `count` candidates (float32); callers re-rank them in
 exact double precision with the same code as their pure-Python path, so both paths report the
 same neighbours and scores. Small banks stay in pure Python (an ONNX call has a fixed cost),
 and so does everything when the model is not built.
@@ -16,6 +18,7 @@ and so does everything when the model is not built.
 
 from __future__ import annotations
 
+import math
 import sys
 from array import array
 from collections.abc import Callable, Sequence
@@ -27,8 +30,6 @@ IN_BROWSER = sys.platform == "emscripten"
 # `python -m bench.learn_speed --crossover` (see README, learn benchmarks).
 MIN_ROWS_CPYTHON = 1000
 MIN_ROWS_PAGE = 200
-# CPython batches: at most this many float32 differences in flight per run ([Q, N, D]).
-_MAX_CELLS = 1 << 24
 
 _state: dict = {"session": None, "error": None}
 
@@ -52,7 +53,8 @@ async def _open():
     from frontml.models import load_session
 
     try:
-        _state["session"] = await load_session(MODEL_ID)
+        # one thread: a tiny graph; spinning worker threads only slow a shared machine
+        _state["session"] = await load_session(MODEL_ID, threads=0 if IN_BROWSER else 1)
     except (FrontmlError, OSError) as exc:  # not built: pure Python from now on
         _state["error"] = str(exc)
 
@@ -91,34 +93,53 @@ def disable(reason: str = "disabled") -> None:
     _state["error"] = reason
 
 
+def _sq(vec: Sequence[float]) -> float:
+    return math.fsum(x * x for x in vec)
+
+
 class VectorBank:
     """A float32 mirror of an owner's list of vectors, kept in step by the owner's calls
-    (append / delete / swap_remove / clear); `source()` returns all vectors for a rebuild."""
+    (append / delete / swap_remove / clear); `source()` returns all vectors for a rebuild.
+    l2: nearest by euclidean distance (else: largest dot product)."""
 
-    def __init__(self, source: Callable[[], Sequence[Sequence[float]]], dim: int = 0) -> None:
+    def __init__(self, source: Callable[[], Sequence[Sequence[float]]], dim: int = 0,
+                 l2: bool = False) -> None:
         self._source = source
         self.dim = dim
+        self.l2 = l2
         self._np = None       # CPython: numpy [capacity, dim], first `_n` rows valid
         self._n = 0
         self._js = None       # page: the JS bank object (web/js/vectors.js)
         self._ops: list = []  # page: edits not yet sent to the JS bank
 
     # ------------------------------------------------------------ keeping in step
+    def _row(self, vec: Sequence[float]) -> array:
+        row = array("f", vec)
+        if self.l2:
+            row.append(_sq(vec))
+        return row
+
+    def _query(self, query: Sequence[float]) -> array:
+        return array("f", [2.0 * x for x in query] + [-1.0]) if self.l2 else array("f", query)
+
     def append(self, vec: Sequence[float]) -> None:
+        if self._np is None and self._js is None:
+            return
+        row = self._row(vec)
         if self._np is not None:
             if self._n == len(self._np):
                 import numpy as np
 
-                grown = np.empty((max(64, 2 * self._n), self.dim), np.float32)
+                grown = np.empty((max(64, 2 * self._n), len(row)), np.float32)
                 grown[:self._n] = self._np[:self._n]
                 self._np = grown
-            self._np[self._n] = vec
+            self._np[self._n] = row
             self._n += 1
         if self._js is not None:
             if self._ops and self._ops[-1][0] == "a":
-                self._ops[-1][1].extend(vec)
+                self._ops[-1][1].extend(row)
             else:
-                self._ops.append(("a", array("f", vec)))
+                self._ops.append(("a", row))
 
     def delete(self, i: int) -> None:
         """Row i goes, later rows move up (the Classifier's list `del`)."""
@@ -142,12 +163,12 @@ class VectorBank:
         self._np, self._n, self._js, self._ops = None, 0, None, []
 
     # ------------------------------------------------------------ searching
-    def candidates(self, query: Sequence[float], count: int, l2: bool) -> list[int] | None:
+    def candidates(self, query: Sequence[float], count: int) -> list[int] | None:
         """Up to `count` row indices, best first (CPython); None: use pure Python."""
-        return self.candidates_many([query], count, l2)[0] if self.ready() else None
+        return self.candidates_many([query], count)[0] if self.ready() else None
 
-    def candidates_many(self, queries: Sequence[Sequence[float]], count: int,
-                        l2: bool) -> list[list[int]]:
+    def candidates_many(self, queries: Sequence[Sequence[float]],
+                        count: int) -> list[list[int]]:
         import numpy as np
 
         from frontml.runtime import Tensor
@@ -158,19 +179,24 @@ class VectorBank:
         if self._np is None:
             rows = self._source()
             self.dim = self.dim or len(rows[0])
-            self._np = np.asarray(rows, dtype=np.float32).reshape(len(rows), self.dim)
+            flat = np.asarray(rows, dtype=np.float64).reshape(len(rows), self.dim)
+            if self.l2:
+                flat = np.hstack([flat, (flat ** 2).sum(1, keepdims=True)])
+            self._np = flat.astype(np.float32)
             self._n = len(rows)
-        n, dim = self._n, self.dim
+        n, width = self._n, self._np.shape[1]
         count = max(1, min(count, n))
-        bank = Tensor.from_buffer("float32", (n, dim), np.ascontiguousarray(self._np[:n]))
+        bank = Tensor.from_buffer("float32", (n, width), np.ascontiguousarray(self._np[:n]))
         k = Tensor.from_buffer("int64", (1,), array("q", [count]))
-        flag = Tensor.from_buffer("int64", (1,), array("q", [int(l2)]))
         out: list[list[int]] = []
-        step = max(1, _MAX_CELLS // max(1, n * dim)) if l2 else 256
+        step = 256
         for s in range(0, len(queries), step):
-            part = np.asarray(queries[s:s + step], dtype=np.float32).reshape(-1, dim)
+            part = np.asarray(queries[s:s + step], dtype=np.float64).reshape(-1, self.dim)
+            if self.l2:
+                part = np.hstack([2.0 * part, -np.ones((len(part), 1))])
+            part = np.ascontiguousarray(part, dtype=np.float32)
             q = Tensor.from_buffer("float32", part.shape, part.reshape(-1))
-            res = _drive(session.run({"queries": q, "bank": bank, "k": k, "l2": flag}))
+            res = _drive(session.run({"queries": q, "bank": bank, "k": k}))
             idx = res["indices"]
             out.extend(list(idx.data[r * count:(r + 1) * count]) for r in range(idx.shape[0]))
         return out
@@ -179,8 +205,7 @@ class VectorBank:
         """True when a synchronous search goes through ONNX (CPython, bank large enough)."""
         return len(self._source()) >= min_rows() and session_sync() is not None
 
-    async def candidates_async(self, query: Sequence[float], count: int,
-                               l2: bool) -> list[int] | None:
+    async def candidates_async(self, query: Sequence[float], count: int) -> list[int] | None:
         """Like candidates(), in either runtime (the page's path); None: use pure Python."""
         rows = self._source()
         if len(rows) < min_rows():
@@ -189,7 +214,7 @@ class VectorBank:
         if session is None:
             return None
         if not IN_BROWSER:
-            return self.candidates_many([query], count, l2)[0]
+            return self.candidates_many([query], count)[0]
         from pyodide.ffi import JsException, to_js
 
         from frontml.runtime.js_glue import glue
@@ -198,8 +223,8 @@ class VectorBank:
         try:
             self._sync_js(g, rows, to_js)
             result = await g.vbankSearch(session._handle, self._js,  # the ORT-web session
-                                         to_js(memoryview(array("f", query))),
-                                         max(1, min(count, len(rows))), bool(l2))
+                                         to_js(memoryview(self._query(query))),
+                                         max(1, min(count, len(rows))))
         except JsException as exc:  # a broken bank must not break predictions
             self.clear()
             _state["error"] = f"vector search failed in onnxruntime-web: {exc}"
@@ -210,9 +235,9 @@ class VectorBank:
         if self._js is None or len(self._ops) > 64:
             flat = array("f")
             for r in rows:
-                flat.extend(r)
+                flat.extend(self._row(r))
             self.dim = self.dim or len(rows[0])
-            self._js = g.vbankNew(self.dim, to_js(memoryview(flat)))
+            self._js = g.vbankNew(self.dim + self.l2, to_js(memoryview(flat)))
             self._ops = []
             return
         for op, arg in self._ops:

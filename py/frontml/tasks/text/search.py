@@ -100,14 +100,14 @@ class SearchIndex:
         Large indexes go through the ONNX vector search in CPython (same hits and scores);
         the page awaits search_async() for that."""
         q = self._query(query, k)
-        cands = self._bank.candidates(q, k + MARGIN, l2=False) if self._bank.ready() else None
+        cands = self._bank.candidates(q, k + MARGIN) if self._bank.ready() else None
         return self._rank(q, k, cands)
 
     async def search_async(self, query: Sequence[float], k: int = 3) -> list[SearchHit]:
         """search(), with the ONNX vector search in the page too (only the query crosses the
         bridge: the index's vectors stay on the JS side between queries)."""
         q = self._query(query, k)
-        return self._rank(q, k, await self._bank.candidates_async(q, k + MARGIN, l2=False))
+        return self._rank(q, k, await self._bank.candidates_async(q, k + MARGIN))
 
     def _query(self, query: Sequence[float], k: int) -> array:
         if k < 1:
