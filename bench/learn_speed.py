@@ -145,6 +145,7 @@ async def main():
             row[head + "_first_onnx_ms"] = (time.perf_counter() - t) * 1000
             row[head + "_onnx_ms"] = await median_ms(clf.predict_async, queries)
             row[head + "_same"] = slow == [(await clf.predict_async(q)).to_json() for q in queries[:3]]
+        row["candidates_only_ms"] = await median_ms(lambda q: clf._bank.candidates_async(q, 19), queries)
         # incremental add with the bank alive: one row appended, then one search
         clf.head = "knn"
         t = time.perf_counter()
@@ -195,6 +196,7 @@ async def main():
     set_path(True)
     vecsearch.MIN_ROWS_CPYTHON, vecsearch.MIN_ROWS_PAGE = {min_rows!r}
     out["wasm_heap_mb"] = None if not PAGE else heap_bytes() / 2**20
+    out["status"] = vecsearch.status()
     return out
 '''
 
