@@ -131,7 +131,9 @@ def test_teach_image_feature_two_classes_with_thumbnails(page, server_url, tmp_p
         record(page, "cat", hold_ms=200)
     page.wait_for_function("document.querySelector('#teach-status').textContent"
                            ".includes('cat ×3')", timeout=ms(30_000))
-    page.set_input_files("#file", str(cat))  # an image runs once: pick it again to predict
+    again = tmp_path / "cat-again.png"  # an image runs once: pick it again to predict
+    again.write_bytes(cat.read_bytes())
+    page.set_input_files("#file", str(again))
     res = wait_for(page, f"{RESULTS}.classes.cat === 3 && {RESULTS}.prediction"
                          f" && {RESULTS}.prediction.label === 'cat'", timeout=60_000)
     assert res["prediction"]["scores"]["cat"] > res["prediction"]["scores"]["astronaut"]
