@@ -126,10 +126,10 @@ async def main():
     rng = random.Random(0)
     dim = 128
     centers = [[rng.gauss(0, 1) for _ in range(dim)] for _ in range(10)]
-    biggest = max(CFG["examples"])
+    biggest = max([*CFG["examples"], *CFG["crossover"], 1])
     data = [(c % 10, [v + rng.gauss(0, 0.9) for v in centers[c % 10]]) for c in range(biggest)]
     queries = [[v + rng.gauss(0, 0.9) for v in centers[i % 10]] for i in range(CFG["queries"])]
-    for n in CFG["examples"]:
+    for n in CFG["examples"] if "knn" in CFG["parts"] else ():
         h0 = heap_bytes()
         clf = Classifier(Backbone("bench", "", dim, "projection"), head="knn", threshold=0.6)
         for c, v in data[:n]:
@@ -161,7 +161,7 @@ async def main():
         del clf
         gc.collect()
     # crossover: kNN predict, pure vs ONNX, small banks
-    for n in CFG["crossover"]:
+    for n in CFG["crossover"] if "crossover" in CFG["parts"] else ():
         clf = Classifier(Backbone("bench", "", dim, "projection"), head="knn", threshold=0.6)
         for c, v in data[:n]:
             clf.add(f"class{{c}}", v)
@@ -176,7 +176,7 @@ async def main():
         v = [rng.gauss(0, 1) for _ in range(384)]
         s = math.sqrt(sum(x * x for x in v))
         base.append(array("f", [x / s for x in v]))
-    for n in CFG["docs"]:
+    for n in CFG["docs"] if "search" in CFG["parts"] else ():
         index = SearchIndex(Backbone("minilm_l6", "", 384, "embedding"), 384)
         for i in range(n):
             r = i // 64 % 384
@@ -251,11 +251,11 @@ def run_pyodide(code: str) -> dict:
 # ------------------------------------------------------------------ --page: vector search
 
 
-def vec_code(args) -> str:
+def vec_code(args, parts=("knn", "crossover", "search"), **sizes) -> str:
     from frontml.learn import vecsearch
 
     cfg = {"examples": args.page_examples, "docs": args.docs, "queries": 20,
-           "pure_queries": 5, "crossover": args.crossover}
+           "pure_queries": 5, "crossover": args.crossover, "parts": list(parts), **sizes}
     return VEC_SNIPPET.format(cfg=json.dumps(cfg),
                               min_rows=(vecsearch.MIN_ROWS_CPYTHON, vecsearch.MIN_ROWS_PAGE))
 
@@ -316,7 +316,15 @@ MEMORY_JS = """async () => {
 }"""
 
 
-def page_part(code: str, datasets: list[str]) -> dict:
+def _merge(into: dict, part: dict) -> None:
+    for key, value in part.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key].update(value)
+        else:
+            into[key] = value
+
+
+def page_part(args) -> dict:
     import time
 
     from bench.harness import Bench, astronaut_video
@@ -324,17 +332,32 @@ def page_part(code: str, datasets: list[str]) -> dict:
     out: dict = {"tabular": {}}
     with Bench(astronaut_video(ROOT / "bench" / "out"),
                extra_args=("--enable-precise-memory-info",)) as bench:
-        page = bench.new_page()
-        page.set_default_timeout(1_800_000)
-        page.goto(f"{bench.base}/teach.html?debug=1")
-        page.wait_for_function("window.frontml && window.frontml.ready === true "
-                               "&& window.frontml.learnApi", timeout=600_000)
-        out["memory_before"] = page.evaluate(MEMORY_JS)
-        out["vec"] = json.loads(page.evaluate("c => window.frontml.learnApi.run(c)", code))
-        out["memory_after"] = page.evaluate(MEMORY_JS)
-        page.close()
+        # one call per part and size: a renderer crash (seen once at load ~30) loses one row
+        calls = [vec_code(args, ["knn"], examples=[n], crossover=[]) for n in args.page_examples]
+        calls.append(vec_code(args, ["crossover"], examples=[]))
+        calls += [vec_code(args, ["search"], examples=[], crossover=[], docs=[n])
+                  for n in args.docs]
+        out["vec"] = {}
+        page = None
+        for code in calls:
+            if page is None:
+                page = bench.new_page()
+                page.set_default_timeout(1_800_000)
+                page.goto(f"{bench.base}/teach.html?debug=1")
+                page.wait_for_function("window.frontml && window.frontml.ready === true "
+                                       "&& window.frontml.learnApi", timeout=600_000)
+                out.setdefault("memory_before", page.evaluate(MEMORY_JS))
+            try:
+                _merge(out["vec"], json.loads(page.evaluate("c => window.frontml.learnApi.run(c)",
+                                                            code)))
+                out["memory_after"] = page.evaluate(MEMORY_JS)
+            except Exception as exc:  # the row stays empty; a fresh page for the next one
+                print(f"page part failed: {str(exc)[:300]}", file=sys.stderr, flush=True)
+                page = None
+        if page is not None:
+            page.close()
         with tempfile.TemporaryDirectory() as tmp:
-            for name in datasets:
+            for name in args.datasets:
                 path = Path(tmp) / f"{name}.csv"
                 path.write_text(_csv(name))
                 page = bench.new_page()
@@ -432,7 +455,7 @@ def page_main(args) -> None:
     pg = None
     if not args.no_browser:
         try:
-            pg = page_part(code, args.datasets)
+            pg = page_part(args)
             print("page:", json.dumps(pg), file=sys.stderr, flush=True)
         except Exception as exc:  # report what CPython measured even when the page fails
             print(f"page run failed: {exc}", file=sys.stderr)
