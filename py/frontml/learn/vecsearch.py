@@ -27,8 +27,9 @@ MODEL_ID = "vector_search"
 MARGIN = 16  # extra candidates re-ranked exactly (float32 near-ties at the k-th place)
 IN_BROWSER = sys.platform == "emscripten"
 # Bank sizes from which the ONNX path is used (below: pure Python is as fast). Measured by
-# `python -m bench.learn_speed --crossover` (see README, learn benchmarks).
-MIN_ROWS_CPYTHON = 1000
+# `python -m bench.learn_speed --page` (README, "Vector search"): CPython pure 0.6 ms vs ONNX
+# 1.0 ms at 200 examples, 1.9 vs 0.9 at 500; page 1.1 vs 3.5 at 100, 42 vs 3.0 at 500.
+MIN_ROWS_CPYTHON = 500
 MIN_ROWS_PAGE = 200
 
 _state: dict = {"session": None, "error": None}
