@@ -53,8 +53,15 @@ def _packages(entry: dict) -> list[str]:
 
 def recipe_hash(model_id: str) -> str:
     entry = catalog.MODELS[model_id]
-    pkgs = _packages(entry)
     h = hashlib.sha256()
+    if entry["format"] == "generated":  # written by our own code: no package to pin
+        h.update(json.dumps({"id": model_id, "entry": entry, "build": catalog.BUILD_VERSION,
+                             "opset": catalog.OPSET, "ir": catalog.IR_VERSION},
+                            sort_keys=True).encode())
+        for name in entry["recipe_code"]:
+            h.update((HERE / name).read_bytes())
+        return h.hexdigest()
+    pkgs = _packages(entry)
     h.update(json.dumps({
         "id": model_id, "entry": entry,
         # one package stays a dict (as before) so other models' recipe hashes do not move
@@ -197,6 +204,10 @@ def _io(model) -> tuple[list[dict], list[dict]]:
 
 def build_one(model_id: str, recipe: str) -> dict:
     entry = catalog.MODELS[model_id]
+    if entry["format"] == "generated":
+        import vector_search_build
+
+        return vector_search_build.build(model_id, entry, recipe, OUT)
     if entry["format"] in ("onnx", "speech_head"):
         import speech_build
         if entry["format"] == "onnx":

@@ -46,9 +46,9 @@ PAGE_MODELS: dict[str, list[str]] = {
                    "hand_landmark_full"],
     "classify.html": ["efficientnet_lite0"],
     "detect.html": ["centernet", "nanodet", "objectron_ssd"],
-    "teach.html": [*BLAZEPOSE, "efficientnet_lite0"],
+    "teach.html": [*BLAZEPOSE, "efficientnet_lite0", "vector_search"],
     "data.html": [],
-    "text.html": ["text_tokenizer", "minilm_l6", "offensive", "sentiment_head"],
+    "text.html": ["text_tokenizer", "minilm_l6", "offensive", "sentiment_head", "vector_search"],
     "speech.html": ["speech_melspectrogram", "speech_embedding", "speech_commands"],
 }
 SHELL_DIRS = ("css", "js", "py")

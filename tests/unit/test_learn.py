@@ -185,3 +185,108 @@ def test_pack_unpack_int8_and_float16_accuracy():
         back = unpack(data, enc, 5, 16, scales)
         assert max(abs(a - b) for v, w in zip(vecs, back, strict=True)
                    for a, b in zip(v, w, strict=True)) <= tol
+
+
+# --- the ONNX vector search (frontml.learn.vecsearch) equals the pure-Python scan -------------
+
+@pytest.fixture
+def onnx_search(monkeypatch):
+    """The ONNX path from 60 rows on (the real crossover is larger), skipped if not built."""
+    from frontml.learn import vecsearch
+
+    vecsearch.reset()
+    if vecsearch.session_sync() is None:
+        pytest.skip(f"vector_search model not built: {vecsearch.status()['error']}")
+    monkeypatch.setattr(vecsearch, "MIN_ROWS_CPYTHON", 60)
+    yield vecsearch
+    vecsearch.reset()
+
+
+def _pure(vecsearch, fn):
+    """fn() with the ONNX search off, then on again."""
+    vecsearch.disable("test: pure Python")
+    try:
+        return fn()
+    finally:
+        vecsearch.reset()
+
+
+def _clustered(n: int, dim: int, seed: int = 1, dups: int = 0):
+    rng = random.Random(seed)
+    centers = [[rng.gauss(0, 1) for _ in range(dim)] for _ in range(4)]
+    rows = [(f"c{i % 4}", [v + rng.gauss(0, 0.8) for v in centers[i % 4]]) for i in range(n)]
+    rows += [rows[i] for i in range(dups)]  # exact duplicates: ties broken by lower index
+    return rows, [[v + rng.gauss(0, 0.8) for v in centers[i % 4]] for i in range(12)]
+
+
+@pytest.mark.parametrize(("metric", "head", "encoding"), [
+    ("cosine", "knn", "float16"), ("euclidean", "knn", "float32"),
+    ("euclidean", "logistic", "int8"), ("cosine", "knn", "int8")])
+def test_onnx_search_gives_the_pure_python_predictions(onnx_search, metric, head, encoding):
+    import asyncio
+
+    rows, queries = _clustered(300, 48, dups=20)
+    clf = Classifier(Backbone("b", "", 48, "x", metric), head=head, k=5, encoding=encoding,
+                     threshold=None)
+    for label, v in rows:
+        clf.add(label, v)
+    assert clf._bank.ready()
+    fast = [clf.predict(q).to_json() for q in queries]
+    many = [p.to_json() for p in clf.predict_many(queries)]
+    awaited = [asyncio.run(clf.predict_async(q)).to_json() for q in queries]
+    slow = _pure(onnx_search, lambda: [clf.predict(q).to_json() for q in queries])
+    assert fast == slow and many == slow and awaited == slow
+    assert clf._bank._np is not None  # it really went through the graph
+
+
+def test_onnx_search_follows_adds_and_removes(onnx_search):
+    rows, queries = _clustered(200, 32)
+    clf = Classifier(Backbone("b", "", 32, "x", "euclidean"), k=3, threshold=None)
+    ids = [clf.add(label, v) for label, v in rows]
+    clf.predict(queries[0])                         # the bank exists from here on
+    for eid in ids[::7]:
+        clf.remove(eid)                             # order-preserving deletes
+    for label, v in rows[:15]:
+        clf.add(label + "x", v)                     # appends (some grow the buffer)
+    clf.clear("c2")                                 # rebuilt lazily
+    clf.add("c2", rows[2][1])
+    got = [clf.predict(q).to_json() for q in queries]
+    assert clf._bank._n == len(clf)
+    assert got == _pure(onnx_search, lambda: [clf.predict(q).to_json() for q in queries])
+
+
+def test_onnx_search_gives_the_same_evaluation(onnx_search):
+    rows, _ = _clustered(260, 24)
+    clf = Classifier(Backbone("b", "", 24, "x", "cosine"), k=3)
+    for label, v in rows:
+        clf.add(label, v)
+    ev = clf.evaluate(folds=3).to_json()
+    assert ev == _pure(onnx_search, lambda: clf.evaluate(folds=3).to_json())
+
+
+def test_onnx_search_gives_the_same_text_hits(onnx_search):
+    import asyncio
+    import math
+    from array import array
+
+    from frontml.tasks.text.search import SearchIndex
+
+    rng = random.Random(3)
+    index = SearchIndex(Backbone("minilm_l6", "", 384, "embedding"), 384)
+    vecs = []
+    for i in range(400):
+        v = [rng.gauss(0, 1) for _ in range(384)]
+        n = math.sqrt(sum(x * x for x in v))
+        vecs.append(array("f", [x / n for x in v]))
+        index.add(f"doc {i}", vecs[-1])
+    index.add("copy of 5", vecs[5])                     # equal scores: lower id first
+    for doc_id in (0, 17, 399):
+        index.remove(doc_id)                             # swap-removes
+    queries = [vecs[5], vecs[30], *([rng.gauss(0, 1) for _ in range(384)] for _ in range(4))]
+    fast = [[h.to_json() for h in index.search(q, 5)] for q in queries]
+    awaited = [[h.to_json() for h in asyncio.run(index.search_async(q, 5))] for q in queries]
+    slow = _pure(onnx_search, lambda: [[h.to_json() for h in index.search(q, 5)]
+                                       for q in queries])
+    assert fast == slow and awaited == slow
+    assert [h["index"] for h in fast[0][:2]] == [5, 400]
+    assert index._bank._np is not None

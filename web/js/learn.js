@@ -41,3 +41,13 @@ export async function learnLoad(key) {
     db.close();
   }
 }
+
+// A small JPEG of the canvas's centre square (image examples keep one in the classifier file).
+export async function learnThumbnail(canvas, size = 48, quality = 0.7) {
+  const side = Math.min(canvas.width, canvas.height);
+  const thumb = new OffscreenCanvas(size, size);
+  thumb.getContext('2d').drawImage(canvas, (canvas.width - side) / 2, (canvas.height - side) / 2,
+    side, side, 0, 0, size, size);
+  const blob = await thumb.convertToBlob({ type: 'image/jpeg', quality });
+  return new Uint8Array(await blob.arrayBuffer());
+}

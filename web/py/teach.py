@@ -12,7 +12,8 @@ from frontml.web.page import Page
 page = await Page().init("./py/teach.py")  # noqa: F704 (PyScript runs this with top-level await)
 doc = page.doc
 window = WindowEmbedder()
-state = {"vector": None, "recording": None, "pending": [], "embedder": None, "landmarks": None}
+state = {"vector": None, "recording": None, "pending": [], "embedder": None, "landmarks": None,
+         "thumbnail": None}
 classes_box = doc.getElementById("classes")
 bars_box = doc.getElementById("bars")
 status = doc.getElementById("teach-status")
@@ -140,7 +141,7 @@ def add_current(label: str) -> None:
         what = "a person in view" if controls["feature"] != "image" else "a frame"
         show_status(f"Nothing to record for {label!r}: need {what}.")
         return
-    clf.add(label, vec)
+    clf.add(label, vec, thumbnail=state["thumbnail"])
     state["pending"] = [p for p in state["pending"] if p != label]
 
 
@@ -261,13 +262,16 @@ async def step(frame, timer):
                 page.draw_landmarks(pose.landmarks, POSE_CONNECTIONS, "#00e676")
         out["people"] = len(result.poses)
     state["vector"] = vec
+    # image examples keep a small JPEG in the classifier file (what the camera saw)
+    state["thumbnail"] = (bytes((await page.glue.learnThumbnail(frame.canvas)).to_py())
+                          if feature == "image" and vec is not None else None)
     prediction = None
     with timer.stage("post"):
         if vec is not None and state["recording"] is not None:
-            clf.add(state["recording"], vec)
-            state["pending"] = [p for p in state["pending"] if p != state["recording"]]
+            add_current(state["recording"])
         if vec is not None and len(clf):
-            prediction = clf.predict(vec)
+            # the ONNX vector search over large example sets (frontml.learn.vecsearch)
+            prediction = await clf.predict_async(vec)
     render_bars(prediction)
     out["classes"] = clf.counts()
     out["examples"] = len(clf)
@@ -298,6 +302,27 @@ async def use_file(event):
     if files.length and await page.open_file(files.item(0)):
         await new_source()
 
+
+async def api_run(code):
+    """?debug=1 only: run a benchmark snippet (defines `async def main()` returning a dict) in
+    this page's interpreter, so bench/learn_speed.py measures the page with the CPython code."""
+    import json
+
+    ns: dict = {}
+    exec(str(code), ns)  # noqa: S102 (debug pages only: the benchmark's own code)
+    page.stop()  # the frame loop would run between the awaits and inflate every timing
+    try:
+        return json.dumps(await ns["main"]())
+    finally:
+        page.run(step)
+
+
+if page.debug:
+    import js
+    from pyodide.ffi import create_proxy, to_js
+
+    js.frontml.learnApi = to_js({"run": create_proxy(api_run)},
+                                dict_converter=js.Object.fromEntries)
 
 page.listen("add-class", "click", add_class)
 page.listen("import", "change", import_file)

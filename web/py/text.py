@@ -123,7 +123,7 @@ async def search(*_):
     t0 = time.perf_counter()
     vec = await page.task.embed(query)
     t1 = time.perf_counter()
-    hits = state["index"].search(vec, k)
+    hits = await state["index"].search_async(vec, k)  # ONNX over large indexes
     t2 = time.perf_counter()
     el("hits").innerHTML = "".join(
         f"<li><b>{h.score:.3f}</b> [{h.id}] {escape(h.text)}</li>"

@@ -7,6 +7,10 @@ page under Pyodide and in CPython).
   `to_bytes()`/`from_bytes()`/`save()`/`load()` in one portable file (see `fileformat`).
 - `Backbone`: which model/output/recipe made the vectors; files from another backbone are
   refused (`BackboneMismatchError`).
+- `vecsearch`: the one vector search (kNN heads here, the text search index): a generated
+  `vector_search` ONNX graph (Gemm + TopK) proposes candidates that are re-ranked exactly, so
+  answers equal the pure-Python scan; pure Python below the measured crossover or without the
+  model. `await clf.predict_async(v)` uses it in the page (the bank stays on the JS side).
 - `SoftmaxRegression`: the pure-Python trainer shared with `frontml.data`'s tabular training.
 - `temporal.WindowEmbedder`: a ~1 s window of landmarks -> one vector, for teaching actions
   (issue #20), with the same Classifier, evaluation, unknown rejection and file.

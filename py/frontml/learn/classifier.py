@@ -30,6 +30,7 @@ from pathlib import Path
 from frontml.learn.backbone import METRICS, Backbone
 from frontml.learn.errors import DimensionError, LearnError, NoExamplesError
 from frontml.learn.softmax import SoftmaxRegression
+from frontml.learn.vecsearch import MARGIN, VectorBank
 from frontml.learn.vectors import ENCODINGS, as_floats, normalize, pack, quantize_f16, unpack
 
 HEADS = ("knn", "prototype", "logistic")
@@ -120,6 +121,8 @@ class Classifier:
         self._ids: list[int] = []
         self._labels: list[str] = []
         self._vectors: list[tuple[float, ...]] = []
+        # float32 mirror for the ONNX search of large banks (frontml.learn.vecsearch)
+        self._bank = VectorBank(lambda: self._vectors, self.dim, l2=True)
         self._thumbs: dict[int, bytes] = {}
         self._next_id = 1
         self._sums: dict[str, list[float]] = {}
@@ -163,6 +166,7 @@ class Classifier:
         self._ids.append(eid)
         self._labels.append(label)
         self._vectors.append(vec)
+        self._bank.append(vec)
         if thumbnail:
             self._thumbs[eid] = bytes(thumbnail)
         self._accumulate(label, vec)
@@ -186,6 +190,7 @@ class Classifier:
             return False
         label, vec = self._labels[i], self._vectors[i]
         del self._ids[i], self._labels[i], self._vectors[i]
+        self._bank.delete(i)
         self._thumbs.pop(example_id, None)
         self._counts[label] -= 1
         if self._counts[label] == 0:
@@ -212,6 +217,7 @@ class Classifier:
             self._vectors = [self._vectors[i] for i in keep]
             self._sums.pop(label, None)
             self._counts.pop(label, None)
+        self._bank.clear()
         self._changed()
         return n
 
@@ -275,10 +281,59 @@ class Classifier:
                                   "first (or load a classifier file)")
         return self._predict(self._prepare(vector))
 
-    def predict_many(self, vectors: Iterable[Iterable[float]]) -> list[Prediction]:
-        return [self.predict(v) for v in vectors]
+    async def predict_async(self, vector: Iterable[float]) -> Prediction:
+        """predict(), with the ONNX vector search in the page too (same answer; the page's
+        frame loop awaits this one: onnxruntime-web cannot be called synchronously)."""
+        if not self._ids:
+            return self.predict(vector)
+        vec = self._prepare(vector)
+        if self.head == "prototype":
+            return self._predict(vec)
+        count = min(len(self._vectors), self.k + MARGIN)
+        cands = await self._bank.candidates_async(vec, count)
+        return self._predict(vec, cands=cands)
 
-    def _predict(self, vec: tuple[float, ...], skip: int | None = None) -> Prediction:
+    def predict_many(self, vectors: Iterable[Iterable[float]]) -> list[Prediction]:
+        if self.head == "prototype" or not self._ids:
+            return [self.predict(v) for v in vectors]
+        vecs = [self._prepare(v) for v in vectors]
+        if not vecs:
+            return []
+        cands = self._candidates_many(vecs)
+        return [self._predict(v, cands=c) for v, c in zip(vecs, cands, strict=True)]
+
+    def _candidates_many(self, vecs: list[tuple[float, ...]],
+                         extra: int = 0) -> list[list[int] | None]:
+        """ONNX candidates for many queries in one batch (CPython, large banks) or Nones."""
+        if self.head == "prototype" or not self._bank.ready():
+            return [None] * len(vecs)
+        count = min(len(self._vectors), self.k + MARGIN + extra)
+        return self._bank.candidates_many(vecs, count)
+
+    def _nearest(self, vec: tuple[float, ...], skip: int | None = None,
+                 cands: list[int] | None = None) -> tuple[list[int], dict[int, float]]:
+        """The k nearest example indices (ties: lower index) and their euclidean distances.
+
+        `cands`: indices proposed by the ONNX search; they are re-ranked here with the same
+        math.dist as the full scan, so both paths give the same neighbours and distances."""
+        if cands is None and len(self._vectors) >= 2 * (self.k + MARGIN):
+            cands = self._bank.candidates(vec, self.k + MARGIN + (skip is not None))
+        if cands is not None:
+            pool = [i for i in cands if i != skip]
+            dists = dict(zip(pool, map(math.dist, repeat(vec),
+                                       [self._vectors[i] for i in pool]), strict=True))
+            top = sorted(pool, key=lambda i: (dists[i], i))[:self.k]
+            return top, {i: dists[i] for i in top}
+        # math.dist in C over tuples
+        all_d = list(map(math.dist, repeat(vec), self._vectors))
+        if skip is not None:
+            all_d[skip] = math.inf
+        n = len(all_d)
+        top = heapq.nsmallest(min(self.k, n), range(n), key=all_d.__getitem__)
+        return top, {i: all_d[i] for i in top}
+
+    def _predict(self, vec: tuple[float, ...], skip: int | None = None,
+                 cands: list[int] | None = None) -> Prediction:
         scores = dict.fromkeys(self._counts, 0.0)
         nearest_id = None
         if self.head == "prototype":
@@ -294,12 +349,8 @@ class Classifier:
             for lab, w in zip(labs, weights, strict=False):
                 scores[lab] = w / total
         else:
-            # math.dist in C over tuples; only the k nearest are converted to the metric
-            dists = list(map(math.dist, repeat(vec), self._vectors))
-            if skip is not None:
-                dists[skip] = math.inf
-            n = len(dists)
-            top = heapq.nsmallest(min(self.k, n), range(n), key=dists.__getitem__)
+            # only the k nearest are converted to the metric
+            top, dists = self._nearest(vec, skip, cands)
             for i in top:
                 dists[i] = self._to_metric(dists[i])
             nearest = dists[top[0]]
@@ -501,8 +552,9 @@ class Classifier:
                     train._append(self._labels[i], self._vectors[i], None)
             if not test or not len(train):
                 continue
-            for i in test:
-                p = train._predict(self._vectors[i])
+            cands = train._candidates_many([self._vectors[i] for i in test])
+            for i, c in zip(test, cands, strict=True):
+                p = train._predict(self._vectors[i], cands=c)
                 pred = self.unknown_label if p.unknown else p.best
                 confusion[labels.index(self._labels[i])][col.get(pred, len(labels))] += 1
         per_class = {}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from frontml.errors import InputError
 from frontml.learn import Backbone
+from frontml.learn.vecsearch import MARGIN, VectorBank
 
 MAGIC = b"FMLTXIX1"
 FORMAT = "frontml.text.index"
@@ -43,6 +44,8 @@ class SearchIndex:
         self._texts: list[str] = []
         self._vecs: list[array] = []
         self._pos: dict[int, int] = {}
+        # float32 mirror for the ONNX search of large indexes (frontml.learn.vecsearch)
+        self._bank = VectorBank(lambda: self._vecs, dim)
         self.next_id = 0
         self.revision = 0
 
@@ -60,6 +63,7 @@ class SearchIndex:
         self._ids.append(doc_id)
         self._texts.append(text)
         self._vecs.append(vector if isinstance(vector, array) else array("f", vector))
+        self._bank.append(self._vecs[-1])
         self.next_id = max(self.next_id, doc_id + 1)
         self.revision += 1
         return doc_id
@@ -76,11 +80,13 @@ class SearchIndex:
             self._pos[self._ids[pos]] = pos
         for seq in (self._ids, self._texts, self._vecs):
             seq.pop()
+        self._bank.swap_remove(pos)
         self.revision += 1
         return True
 
     def clear(self) -> None:
         self._ids.clear(), self._texts.clear(), self._vecs.clear(), self._pos.clear()
+        self._bank.clear()
         self.revision += 1
 
     def text(self, doc_id: int) -> str:
@@ -90,12 +96,32 @@ class SearchIndex:
         return sorted(zip(self._ids, self._texts, strict=True))
 
     def search(self, query: Sequence[float], k: int = 3) -> list[SearchHit]:
-        """Top-k by cosine (vectors are unit length: the dot product); ties by lower id."""
+        """Top-k by cosine (vectors are unit length: the dot product); ties by lower id.
+        Large indexes go through the ONNX vector search in CPython (same hits and scores);
+        the page awaits search_async() for that."""
+        q = self._query(query, k)
+        cands = self._bank.candidates(q, k + MARGIN) if self._bank.ready() else None
+        return self._rank(q, k, cands)
+
+    async def search_async(self, query: Sequence[float], k: int = 3) -> list[SearchHit]:
+        """search(), with the ONNX vector search in the page too (only the query crosses the
+        bridge: the index's vectors stay on the JS side between queries)."""
+        q = self._query(query, k)
+        return self._rank(q, k, await self._bank.candidates_async(q, k + MARGIN))
+
+    def _query(self, query: Sequence[float], k: int) -> array:
         if k < 1:
             raise InputError(f"top-k must be >= 1, got {k}")
-        q = array("f", query) if not isinstance(query, array) else query
-        scores = [sum(map(mul, q, v)) for v in self._vecs]
-        best = heapq.nsmallest(k, range(len(scores)), key=lambda i: (-scores[i], self._ids[i]))
+        if len(query) != self.dim:
+            raise InputError(f"query has {len(query)} values, the index holds {self.dim}-d")
+        return array("f", query) if not isinstance(query, array) else query
+
+    def _rank(self, q: array, k: int, cands: list[int] | None) -> list[SearchHit]:
+        """Exact scores (double sums of float32 products) of the candidates, or of every
+        document; the best k, ties by lower id."""
+        rows = range(len(self._vecs)) if cands is None else cands
+        scores = {i: sum(map(mul, q, self._vecs[i])) for i in rows}
+        best = heapq.nsmallest(k, scores, key=lambda i: (-scores[i], self._ids[i]))
         return [SearchHit(self._ids[i], self._texts[i], scores[i]) for i in best]
 
     # ------------------------------------------------------------ persistence
