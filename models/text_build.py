@@ -457,13 +457,35 @@ BUILDERS["minilm_l6"] = build_minilm
 
 # ----------------------------------------------------------------------------- sentiment
 
-def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str]):
-    """MiniLM embeddings of every tweet, cached by the sha256 of the ONNX file, the tokenizer
-    asset and the texts (a new model gets a new cache file). Tweets of the same token length
-    run together (no padding; float activations, so a batch row equals a single run to ~1e-7
-    and the fixture's probabilities stay within the tests' 1e-5)."""
+def _embed_batches(onnx_path: str, batches: list) -> list:
+    """Worker: [(indices, ids rows)] -> [(indices, embeddings)] on a 1-thread session."""
     import numpy as np
     import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    sess = ort.InferenceSession(onnx_path, so)
+    out = []
+    for idx, rows in batches:
+        ids = np.array(rows, dtype=np.int32)
+        out.append((idx, sess.run(None, {"input_ids": ids,
+                                         "attention_mask": np.ones_like(ids)})[0]))
+        if len(out) % 100 == 0:
+            print(f"  worker: {len(out)}/{len(batches)} batches", flush=True)
+    return out
+
+
+def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str], workers: int = 3):
+    """MiniLM embeddings of every tweet, cached by the sha256 of the ONNX file, the tokenizer
+    asset and the texts (a new model gets a new cache file). Tweets of the same token length
+    run together in batches of 32 (no padding; float activations, so a batch row equals a
+    single run to ~1e-7 and the fixture's probabilities stay within the tests' 1e-5); the
+    batches are fixed before they are shared among `workers` processes, so the result does not
+    depend on the number of workers."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import numpy as np
 
     from frontml.tasks.text.tokenizer import WordPieceTokenizer
 
@@ -476,23 +498,21 @@ def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str]):
     if path.exists():
         return np.load(path)
     tok = WordPieceTokenizer(json.loads(tok_path.read_text()))
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    sess = ort.InferenceSession(str(onnx_path), so)
-    out = np.zeros((len(texts), 384), np.float32)
-    by_len: dict[int, list[int]] = {}
     encoded = [tok.encode(t).ids for t in texts]
+    by_len: dict[int, list[int]] = {}
     for i, ids in enumerate(encoded):
         by_len.setdefault(len(ids), []).append(i)
-    done = 0
-    for _, members in sorted(by_len.items()):
-        for start in range(0, len(members), 32):
-            chunk = members[start:start + 32]
-            ids = np.array([encoded[i] for i in chunk], dtype=np.int32)
-            out[chunk] = sess.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0]
-            if done // 5000 != (done + len(chunk)) // 5000:
-                print(f"  embedding tweets {done + len(chunk)}/{len(texts)}", flush=True)
-            done += len(chunk)
+    batches = [(members[s:s + 32], [encoded[i] for i in members[s:s + 32]])
+               for _, members in sorted(by_len.items()) for s in range(0, len(members), 32)]
+    shares = [batches[k::workers] for k in range(workers)]  # round robin: similar lengths
+    out = np.zeros((len(texts), 384), np.float32)
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        for part in pool.map(_embed_batches, [str(onnx_path)] * workers, shares):
+            for idx, vecs in part:
+                out[idx] = vecs
+    print(f"  embedded {len(texts)} tweets in {len(batches)} batches, {workers} processes",
+          flush=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, out)
     return out
