@@ -316,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page-only", action="store_true",
                     help="run the page part; the CPython part comes from a saved text.json "
                     "(or a later run with --cpython-only)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="only write the report from the saved parts")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
     args = ap.parse_args(argv)
     out = Path(args.out)
@@ -325,14 +327,14 @@ def main(argv: list[str] | None = None) -> int:
     # machine; the parts can run as separate invocations and the report merges them).
     saved = _load(saved_path)
     sizes = [int(x) for x in args.sizes.split(",") if x]
-    if args.page_only:
+    if args.page_only or args.report_only:
         cp = saved.get("cpython")
     else:
         log("text: CPython")
         cp = json.loads(json.dumps(cpython_part(sizes, args.queries)))
         _save(saved_path, "cpython", cp)
     pg = _load(saved_path).get("page")
-    if not args.cpython_only:
+    if not (args.cpython_only or args.report_only):
         log("text: page")
         pg = json.loads(json.dumps(page_part(args.page_sentences, sizes, args.queries)))
         _save(saved_path, "page", pg)
