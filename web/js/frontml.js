@@ -8,6 +8,7 @@
 //   page.js     state, progress, errors, HUD      segment.js segmentation effects
 //   signs.js    taught-sign storage (hands)       boxes.js   mirrored frame (detect)
 //   learn.js    teachable classifier storage      text.js    text page storage (IndexedDB)
+//   makeup.js   WebGL2 makeup layers (makeup page)
 
 export * from './ort.js';
 export * from './models.js';
@@ -21,3 +22,4 @@ export * from './signs.js';
 export * from './boxes.js';
 export * from './learn.js';
 export * from './text.js';
+export * from './makeup.js';
