@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 # Index lists from google-ai-edge/mediapipe, mediapipe/python/solutions/face_mesh_connections.py
 # (FACEMESH_LIPS, FACEMESH_RIGHT_EYE, FACEMESH_LEFT_EYE, FACEMESH_RIGHT_EYEBROW,
-# FACEMESH_LEFT_EYEBROW), edges copied verbatim; the paths below are those edges chained
-# (tests/unit/test_makeup.py checks that they are).
+# FACEMESH_LEFT_EYEBROW), edges copied verbatim; the paths below are the same edges as
+# polylines (tests/unit/test_makeup.py checks that they are exactly these edges).
 FACEMESH_LIPS = ((61, 146), (146, 91), (91, 181), (181, 84), (84, 17),
                  (17, 314), (314, 405), (405, 321), (321, 375),
                  (375, 291), (61, 185), (185, 40), (40, 39), (39, 37),
@@ -69,17 +69,6 @@ SKIN_SAMPLES = (50, 280, 118, 347, 205, 425)
 LAYERS = ("blush", "brow", "liner", "lips")
 
 Point = tuple[float, float]
-
-
-def chain(edges: Sequence[tuple[int, int]], start: int) -> tuple[int, ...]:
-    """The path of `edges` (an open polyline) that starts at `start`."""
-    nxt = {}
-    for a, b in edges:
-        nxt.setdefault(a, []).append(b)
-    path = [start]
-    while nxt.get(path[-1]):
-        path.append(nxt[path[-1]].pop(0))
-    return tuple(path)
 
 
 def lip_rings() -> tuple[tuple[int, ...], tuple[int, ...]]:
