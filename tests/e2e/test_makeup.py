@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from frontml.tasks.makeup import build_geometry, create_makeup
 from frontml.tasks.makeup.geometry import LAYERS, lip_rings
 from frontml.tasks.makeup.render import layer_masks, rasterize, render
 from tests.e2e.conftest import ms, wait_ready
-from tests.media import astronaut_frame, astronaut_image
+from tests.media import astronaut_image
 
 READY = ("window.frontml.frames >= {n} && window.frontml.results"
          " && window.frontml.results.faces && window.frontml.results.faces.length > 0"
@@ -153,7 +154,7 @@ def test_uploaded_photo_mouth_open_and_snapshot(page, server_url, tmp_path):
     page.dispatch_event("#split", "change")
     with page.expect_download() as info:
         page.click("#snapshot")
-    png = np.asarray(Image.open(io.BytesIO(open(info.value.path(), "rb").read())).convert("RGB"))
+    png = np.asarray(Image.open(io.BytesIO(Path(info.value.path()).read_bytes())).convert("RGB"))
     assert png.shape == (512, 512, 3)
     assert np.abs(png.astype(int) - shown.astype(int)).max() <= 1
 
