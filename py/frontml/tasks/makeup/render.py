@@ -80,22 +80,34 @@ def render(rgb: np.ndarray, geometry: Geometry, params) -> np.ndarray:
     """The made-up image (HxWx3 uint8) of `rgb` (HxWx3 or HxWx4 uint8) with `geometry` and
     a look's `params` (`Look.params()`), with the page shader's formula."""
     p = np.asarray(params, np.float32)
-    base = rgb[..., :3].astype(np.float32) / 255.0
-    lum = base @ LUMA
+    out = rgb[..., :3].copy()
     gloss, guard = p[16] > 0.5, p[17] > 0.5
     masks = layer_masks(geometry)
-    ref = skin_reference(base, geometry.samples)
+    covered = np.zeros(out.shape[:2], bool)
+    for k, name in enumerate(LAYERS):
+        if p[4 * k + 3] > 0.0:
+            covered |= masks[name] > 0
+    if not covered.any():
+        return out
+    # blend only the window the layers cover (every pixel outside keeps its value exactly)
+    rows, cols = np.nonzero(covered.any(axis=1))[0], np.nonzero(covered.any(axis=0))[0]
+    win = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    ref = skin_reference(rgb[..., :3].astype(np.float32) / 255.0, geometry.samples)
+    base = out[win].astype(np.float32) / 255.0
+    lum = base @ LUMA
     c = base.copy()
     for k, name in enumerate(LAYERS):
         colour, amount = p[4 * k:4 * k + 3], float(p[4 * k + 3])
-        if amount <= 0.0 or not masks[name].any():
+        mask = masks[name][win]
+        if amount <= 0.0 or not mask.any():
             continue
         lk = lum if (name != "lips" or gloss) else lum * 0.5 + 0.25
         tinted = np.clip(colour[None, None, :] * (0.4 + 1.2 * lk)[..., None], 0.0, 1.0)
         if name == "lips" and gloss:
             tinted = tinted + (1.0 - tinted) * (0.6 * smoothstep(0.55, 0.9, lum))[..., None]
-        weight = masks[name] * amount
+        weight = mask * amount
         if name == "lips" and guard:
             weight = weight * smoothstep(ref, ref + 0.03, redness(base))
         c = c + (tinted - c) * weight[..., None].astype(np.float32)
-    return np.clip(np.round(c * 255.0), 0, 255).astype(np.uint8)
+    out[win] = np.clip(np.round(c * 255.0), 0, 255).astype(np.uint8)
+    return out
