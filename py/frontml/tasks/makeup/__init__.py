@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from frontml.errors import InputError
 from frontml.models import Progress
 from frontml.tasks.core.options import LandmarkerOptions, check_choice, check_int
 from frontml.tasks.core.result import FrameResult
@@ -58,14 +59,14 @@ class MakeupOptions(LandmarkerOptions):
         for name in ("lip_color", "blush_color", "liner_color", "brow_color"):
             try:
                 parse_color(getattr(self, name), name)
-            except Exception as exc:
+            except InputError as exc:
                 raise ValueError(str(exc)) from None
         self.look()  # intensities
 
     def look(self) -> Look:
         try:
             return Look(**{name: getattr(self, name) for name in LOOK_FIELDS})
-        except Exception as exc:  # InputError from Look -> the options' ValueError
+        except InputError as exc:  # Look's InputError -> the options' ValueError
             raise ValueError(str(exc)) from None
 
     def face_options(self) -> FaceOptions:
