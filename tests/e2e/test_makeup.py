@@ -129,8 +129,13 @@ def test_makeup_on_fake_camera_equals_cpython(page, server_url):
 
 
 def test_makeup_video_tracks(page, server_url):
-    res = page_result(page, f"{server_url}/makeup.html?debug=1", min_frames=4)
+    # a bad colour in the URL is reported on the page and the default colour kept
+    res = page_result(page, f"{server_url}/makeup.html?debug=1&lip_color=crimson",
+                      min_frames=4)
     assert page.evaluate("window.frontml.makeup.renders") >= 4
+    errors = page.evaluate("window.frontml.errors")
+    assert any("lip_color" in e and "crimson" in e for e in errors), errors
+    assert res["look"]["lip_color"] == "#b0122c"
     check_equal_to_cpython(res)
 
 
