@@ -15,7 +15,8 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-# Index lists from google-ai-edge/mediapipe, mediapipe/python/solutions/face_mesh_connections.py
+# Index lists from google-ai-edge/mediapipe (commit 22eb5d19),
+# mediapipe/python/solutions/face_mesh_connections.py
 # (FACEMESH_LIPS, FACEMESH_RIGHT_EYE, FACEMESH_LEFT_EYE, FACEMESH_RIGHT_EYEBROW,
 # FACEMESH_LEFT_EYEBROW), edges copied verbatim; the paths below are the same edges as
 # polylines (tests/unit/test_makeup.py checks that they are exactly these edges).
