@@ -1,4 +1,4 @@
-"""python -m bench [pose|segmentation|face|hands|vision|compare|all] [options]   (./dev bench)
+"""python -m bench [pose|segmentation|face|hands|vision|makeup|compare|all] [options]
 
 No subcommand (or options only) runs `pose`, as before. `all` writes bench/out/report.md and
 bench/out/report.png; `compare` runs the MediaPipe / TF.js / onnxruntime anchors and start-up
@@ -7,7 +7,7 @@ with only the frontml configurations they are compared with.
 
 import sys
 
-COMMANDS = ("pose", "segmentation", "face", "hands", "vision", "compare", "all")
+COMMANDS = ("pose", "segmentation", "face", "hands", "vision", "makeup", "compare", "all")
 
 
 def main(argv: list[str]) -> int:
@@ -26,6 +26,8 @@ def main(argv: list[str]) -> int:
         from bench import hands_speed as mod
     elif command == "vision":
         from bench import vision_speed as mod
+    elif command == "makeup":
+        from bench import makeup_speed as mod
     else:
         from bench import report
 

@@ -50,6 +50,7 @@ PAGE_MODELS: dict[str, list[str]] = {
     "data.html": [],
     "text.html": ["text_tokenizer", "minilm_l6", "offensive", "sentiment_head", "vector_search"],
     "speech.html": ["speech_melspectrogram", "speech_embedding", "speech_commands"],
+    "makeup.html": ["face_detection_short", "face_detection_full", "face_landmark"],
 }
 SHELL_DIRS = ("css", "js", "py")
 SHELL_FILES = ("pyscript.json", "sw-register.js")

@@ -227,7 +227,8 @@ TASK_CLI_MODULES = ("frontml.tasks.pose.cli", "frontml.tasks.segmentation.cli",
                     "frontml.tasks.face.cli", "frontml.tasks.hands.cli",
                     "frontml.tasks.classification.cli", "frontml.tasks.detection.cli",
                     "frontml.learn.cli", "frontml.data.cli",
-                    "frontml.tasks.text.cli", "frontml.tasks.speech.cli")
+                    "frontml.tasks.text.cli", "frontml.tasks.speech.cli",
+                    "frontml.tasks.makeup.cli")
 
 
 def _load_task_clis() -> None:

@@ -9,6 +9,7 @@
 //   signs.js    taught-sign storage (hands)       boxes.js   mirrored frame (detect)
 //   learn.js    teachable classifier storage      text.js    text page storage (IndexedDB)
 //   vectors.js  vector search bank (learn, text)
+//   makeup.js   WebGL2 makeup layers (makeup page)
 
 export * from './ort.js';
 export * from './models.js';
@@ -23,3 +24,4 @@ export * from './boxes.js';
 export * from './learn.js';
 export * from './text.js';
 export * from './vectors.js';
+export * from './makeup.js';

@@ -88,3 +88,5 @@ register("text", "frontml.tasks.text", "create_text_analyzer", "TextOptions",
          "offensive language, sentiment, embeddings, semantic search, few-shot text classes")
 register("speech", "frontml.tasks.speech", "create_speech_detector", "SpeechOptions",
          "speech commands (yes/no/up/down/...) and personal words from the microphone or files")
+register("makeup", "frontml.tasks.makeup", "create_makeup", "MakeupOptions",
+         "virtual makeup on the face mesh: lips (gloss/matte), blush, eyeliner, brows")
