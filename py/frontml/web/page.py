@@ -109,6 +109,7 @@ class Page(Drawing):
         self._uses_task = False
         self._load_lock = asyncio.Lock()  # one model load at a time; the latest request wins
         self._load_seq = 0
+        self._feeding = False  # Page.feed (the ?debug=1 test hook) has taken over the frames
         self._in_step = 0  # frames in flight: a replaced task is closed only after them
         self._retired: list = []
         self._listeners = []  # event-handler proxies live as long as the page
@@ -381,6 +382,7 @@ class Page(Drawing):
     async def feed(self, source, timestamp_ms: float, reset: bool = False):
         """The ?debug=1 test hook `window.frontml.feed` (see the module doc): one frame from
         `source` at `timestamp_ms` through the page's step, the live loop stopped."""
+        self._feeding = True  # a live-loop tick already scheduled must not run on these frames
         self.stop()
         while self._in_step:  # a frame of the live loop still in flight
             await asyncio.sleep(0.01)
@@ -396,6 +398,8 @@ class Page(Drawing):
         self._step = step
 
         async def tick(_now=None):
+            if self._feeding:  # the test hook drives the frames now
+                return
             try:
                 await self.process_once(step)
             except Exception as exc:
