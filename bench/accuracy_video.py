@@ -199,6 +199,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the summary rows here")
     parser.add_argument("--reuse", action="store_true",
                         help=f"read frontml's frames from {OURS} when there (each run saves)")
+    parser.add_argument("--saved-only", action="store_true",
+                        help="with --reuse: skip clips frontml has not been run on (no run)")
     parser.add_argument("--noise-floor", action="store_true",
                         help="MediaPipe against itself on frames with +-1 grey-level noise "
                              "(reference config pose_full_smooth_noise) instead of frontml")
@@ -231,6 +233,8 @@ def main() -> int:
                 saved = OURS / f"{clip.name}__{config}.json"
                 if args.reuse and saved.exists():
                     ours = json.loads(saved.read_text())
+                elif args.saved_only:
+                    continue
                 else:
                     ours = run_frontml(task, model, smooth, clip_path(clip))
                     saved.parent.mkdir(parents=True, exist_ok=True)
