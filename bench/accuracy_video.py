@@ -13,7 +13,9 @@ still-image scripts, MediaPipe's torso length (pose, mid-shoulder to mid-hip), i
 distance (face, outer eye corners 33-263) or palm size (hands, wrist to middle-finger MCP).
 Reported per configuration over all its clips: median, 90th percentile and max of the per-frame
 errors, frames where only one side has a pose/face/hand ("mp only" must be 0), and with
---per-landmark the median error of each landmark over the frames.
+--per-landmark the median error of each landmark over the frames. Next to each, MediaPipe's
+noise floor: MediaPipe against itself on the same frames with +-1 grey level of noise on 5 % of
+the values (its `_noise` reference): how far a difference that small carries through tracking.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ SMOOTHED = {"face_smooth": ("face", "short", True, "face"),
             "hands_full_smooth": ("hands", "full", True, "hands_full")}
 ALL_CONFIGS = {**{k: (*v, k) for k, v in CONFIGS.items() if not k.endswith("_noise")},
                **SMOOTHED}
+# Tasks-style smoothing in frontml has no MediaPipe counterpart in the legacy graphs, so those
+# rows show the unsmoothed reference's noise floor.
+OURS = ROOT / "bench" / ".cache" / "frontml_video"
 TARGET_MEDIAN = 0.03
 TARGET_P90 = 0.05
 POSE_NAMES = (
@@ -170,6 +175,19 @@ def roi_report(ours: list[dict], ref: list[dict], w: int, h: int) -> None:
               f"rotation {rot:+.2f} deg")
 
 
+def summary(config: str, task: str, model: str, smooth: bool, clips: list[str], counts: dict,
+            errors: list[float], floor: list[float]) -> dict:
+    """One table row: median / p90 / max of the per-frame errors and of the noise floor."""
+    nan = float("nan")
+    return {"config": config, "task": task, "model": model, "smooth": smooth, "clips": clips,
+            "frames": counts["frames"], "compared": len(errors),
+            "median": statistics.median(errors) if errors else nan,
+            "p90": percentile(errors, 0.9) if errors else nan, "max": max(errors, default=nan),
+            "floor_median": statistics.median(floor) if floor else nan,
+            "floor_p90": percentile(floor, 0.9) if floor else nan,
+            "mp_only": counts["mp_only"], "ours_only": counts["ours_only"]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*",
@@ -179,17 +197,22 @@ def main() -> int:
     parser.add_argument("--per-frame", action="store_true")
     parser.add_argument("--rois", action="store_true", help="pose: crop vs MediaPipe's per frame")
     parser.add_argument("--json", type=Path, help="write the summary rows here")
+    parser.add_argument("--reuse", action="store_true",
+                        help=f"read frontml's frames from {OURS} when there (each run saves)")
+    parser.add_argument("--saved-only", action="store_true",
+                        help="with --reuse: skip clips frontml has not been run on (no run)")
     parser.add_argument("--noise-floor", action="store_true",
                         help="MediaPipe against itself on frames with +-1 grey-level noise "
                              "(reference config pose_full_smooth_noise) instead of frontml")
     args = parser.parse_args()
     from video_clips import HEIGHT, WIDTH
 
-    rows = []
+    rows: list[dict] = []
+    clip_rows: list[dict] = []
     for config in args.only or ALL_CONFIGS:
         task, model, smooth, ref_config = ALL_CONFIGS[config]
         total: dict = {"errors": [], "per_landmark": [], "mp_only": 0, "ours_only": 0,
-                       "frames": 0}
+                       "frames": 0, "floor": []}
         clips = []
         for clip in clips_for(task):
             if args.clips and clip.name not in args.clips:
@@ -207,19 +230,33 @@ def main() -> int:
                     continue
                 ours = json.loads(noisy.read_text())["frames"]
             else:
-                ours = run_frontml(task, model, smooth, clip_path(clip))
+                saved = OURS / f"{clip.name}__{config}.json"
+                if args.reuse and saved.exists():
+                    ours = json.loads(saved.read_text())
+                elif args.saved_only:
+                    continue
+                else:
+                    ours = run_frontml(task, model, smooth, clip_path(clip))
+                    saved.parent.mkdir(parents=True, exist_ok=True)
+                    saved.write_text(json.dumps(ours))
             c = compare(task, ours, ref, WIDTH, HEIGHT)
+            # MediaPipe's noise floor: itself on the same frames with +-1 grey-level noise
+            noisy = OUT / f"{clip.name}__{ref_config}_noise.json"
+            floor = (compare(task, json.loads(noisy.read_text())["frames"], ref, WIDTH,
+                             HEIGHT)["errors"] if noisy.exists() else [])
+            total["floor"].extend(floor)
             for k in ("errors", "per_landmark"):
                 total[k].extend(c[k])
             for k in ("mp_only", "ours_only", "frames"):
                 total[k] += c[k]
             e = c["errors"]
-            med = statistics.median(e) if e else float("nan")
-            p90 = percentile(e, 0.9) if e else float("nan")
             clips.append(clip.name)
-            print(f"{config:18} {clip.name:22} frames {c['frames']:3}  median {med:.4f}  "
-                  f"p90 {p90:.4f}  max {max(e, default=float('nan')):.4f}  "
-                  f"mp only {c['mp_only']}  ours only {c['ours_only']}", flush=True)
+            row = summary(config, task, model, smooth, [clip.name], c, e, floor)
+            clip_rows.append(row)
+            print(f"{config:18} {clip.name:22} frames {c['frames']:3}  median {row['median']:.4f}"
+                  f"  p90 {row['p90']:.4f}  max {row['max']:.4f}  mp only {c['mp_only']}  "
+                  f"ours only {c['ours_only']}  noise floor {row['floor_median']:.4f} / "
+                  f"{row['floor_p90']:.4f}", flush=True)
             if args.per_frame:
                 print("  per frame: " + " ".join(
                     "-" if x is None else f"{x:.3f}" for x in c["frame_errors"]))
@@ -228,15 +265,13 @@ def main() -> int:
         e = total["errors"]
         if not e:
             continue
-        row = {"config": config, "task": task, "model": model, "smooth": smooth,
-               "clips": clips, "frames": total["frames"], "compared": len(e),
-               "median": statistics.median(e), "p90": percentile(e, 0.9), "max": max(e),
-               "mp_only": total["mp_only"], "ours_only": total["ours_only"]}
+        row = summary(config, task, model, smooth, clips, total, e, total["floor"])
         rows.append(row)
         ok = (row["median"] <= TARGET_MEDIAN and row["p90"] <= TARGET_P90
               and row["mp_only"] == 0)
         print(f"{config:18} {'ALL':22} frames {row['frames']:3}  median {row['median']:.4f}  "
-              f"p90 {row['p90']:.4f}  max {row['max']:.4f}  mp only {row['mp_only']}  "
+              f"p90 {row['p90']:.4f}  max {row['max']:.4f}  floor {row['floor_median']:.4f} / "
+              f"{row['floor_p90']:.4f}  mp only {row['mp_only']}  "
               f"ours only {row['ours_only']}  {'ok' if ok else 'MISSED'} (target median <= "
               f"{TARGET_MEDIAN}, p90 <= {TARGET_P90}, mp only 0)", flush=True)
         if args.per_landmark:
@@ -247,16 +282,26 @@ def main() -> int:
             print("  per landmark (median): " + ", ".join(
                 f"{names[i]} {meds[i]:.3f}" for i in sorted(worst)))
     print()
-    print("| task | model | smoothing | clips | frames | median | p90 | max | MediaPipe only | "
-          "frontml only |")
+    print("| clip | task | model | smoothing | frames | median | p90 | MediaPipe noise floor "
+          "median / p90 | MediaPipe only | frontml only |")
     print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in sorted(clip_rows, key=lambda r: (r["clips"][0], r["config"])):
+        print(f"| {r['clips'][0]} | {r['task']} | {r['model']} | "
+              f"{'on' if r['smooth'] else 'off'} | {r['frames']} | {r['median']:.4f} | "
+              f"{r['p90']:.4f} | {r['floor_median']:.4f} / {r['floor_p90']:.4f} | "
+              f"{r['mp_only']} | {r['ours_only']} |")
+    print()
+    print("| task | model | smoothing | clips | frames | median | p90 | max | noise floor "
+          "median / p90 | MediaPipe only | frontml only |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['task']} | {r['model']} | {'on' if r['smooth'] else 'off'} | "
               f"{len(r['clips'])} | {r['frames']} | {r['median']:.4f} | {r['p90']:.4f} | "
-              f"{r['max']:.4f} | {r['mp_only']} | {r['ours_only']} |")
+              f"{r['max']:.4f} | {r['floor_median']:.4f} / {r['floor_p90']:.4f} | "
+              f"{r['mp_only']} | {r['ours_only']} |")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=1))
+        args.json.write_text(json.dumps({"configs": rows, "clips": clip_rows}, indent=1))
     return 0
 
 

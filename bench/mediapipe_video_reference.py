@@ -33,15 +33,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 OUT = ROOT / "bench" / ".cache" / "mediapipe_video"
 
 # name -> (task, frontml model / variant, smoothing)
-CONFIGS = {
+BASE_CONFIGS = {
     **{f"pose_{m}_{'smooth' if s else 'raw'}": ("pose", m, s)
        for m in ("lite", "full", "heavy") for s in (True, False)},
-    # MediaPipe against itself on frames with +-1 grey-level noise on 5 % of the values:
-    # how far tracking alone carries a difference that small (accuracy_video --noise-floor)
-    "pose_full_smooth_noise": ("pose", "full", True),
     "face": ("face", "short", False),
     **{f"hands_{m}": ("hands", m, False) for m in ("lite", "full")},
 }
+# Each also "_noise": MediaPipe on the same frames with +-1 grey level of noise on 5 % of the
+# values, its noise floor: how far tracking alone carries a difference that small.
+CONFIGS = {**BASE_CONFIGS, **{f"{k}_noise": v for k, v in BASE_CONFIGS.items()}}
 COMPLEXITY = {"lite": 0, "full": 1, "heavy": 2}
 
 

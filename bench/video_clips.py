@@ -42,7 +42,7 @@ class Pose2D:
 @dataclass(frozen=True)
 class Clip:
     name: str
-    photo: str  # "astronaut" | "hand"
+    photo: str  # a key of PHOTOS
     frames: int
     path: Callable[[float], Pose2D]  # t in [0, 1] -> placement
     tasks: tuple[str, ...]  # which accuracy sections use it
@@ -80,22 +80,91 @@ def _hand(t: float) -> Pose2D:
                   1.0 + 0.5 * math.sin(math.pi * t), 20.0 * math.sin(2 * math.pi * t))
 
 
+def _body_pan_zoom(t: float) -> Pose2D:
+    # the whole photo stays inside the frame: zoom 0.75-0.9 of the height, pan +-120 px
+    return Pose2D(320 + 120 * math.sin(2 * math.pi * t), 240 + 10 * math.sin(4 * math.pi * t),
+                  0.75 + 0.15 * math.sin(math.pi * t))
+
+
+def _body_rotate(t: float) -> Pose2D:
+    return Pose2D(320 + 60 * math.sin(2 * math.pi * t), 240, 0.82,
+                  25.0 * math.sin(2 * math.pi * t))
+
+
+def _body_enter_leave(t: float) -> Pose2D:
+    # enters from the right, holds, leaves on the left (the photo is ~250 px wide)
+    x_in, x_out = 800.0, -160.0
+    if t < 0.35:
+        x = x_in + (320 - x_in) * _ease(t / 0.35)
+    elif t < 0.6:
+        x = 320.0
+    else:
+        x = 320 + (x_out - 320) * _ease((t - 0.6) / 0.4)
+    return Pose2D(x, 240, 0.86)
+
+
+# Photo name -> (source, crop box in source pixels or None). No package photo we have shows a
+# person head to feet; these are the most complete bodies: head to hips/knees, in frame whole.
+PHOTOS = {
+    "astronaut": ("skimage:astronaut", None),
+    "hand": ("tests/data/hands_sample5.jpg", None),
+    "cameraman": ("skimage:camera", None),  # standing, head to thighs, profile
+    "seated": ("face-api:sample2.jpg", (1150, 0, 1920, 1367)),  # head to boots, seated
+    "standing": ("face-api:sample4.jpg", (1230, 60, 1920, 1448)),  # head to thighs
+}
+BODY_HEIGHT = 512  # cropped photos are scaled to this height (the astronaut's), so scales match
+
 CLIPS = (
     Clip("astronaut_pan_zoom", "astronaut", 90, _pan_zoom, ("pose", "face")),
     Clip("astronaut_rotate", "astronaut", 75, _rotate, ("pose", "face")),
     Clip("astronaut_enter_leave", "astronaut", 90, _enter_leave, ("pose", "face")),
+    Clip("cameraman_pan_zoom", "cameraman", 90, _body_pan_zoom, ("pose",)),
+    Clip("seated_rotate", "seated", 75, _body_rotate, ("pose",)),
+    Clip("standing_enter_leave", "standing", 90, _body_enter_leave, ("pose",)),
     Clip("hand_move", "hand", 75, _hand, ("hands",)),
 )
 
 
+def face_api_photo(name: str) -> Path:
+    """A demo photo of npm @vladmandic/face-api (unpacked by bench/mediapipe_pose_reference.py
+    into bench/.cache/face-api/, which `npm pack`s it once)."""
+    path = CACHE / "face-api" / "package" / "demo" / name
+    if not path.exists():
+        import subprocess
+        import tarfile
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tgz = sorted(CACHE.glob("vladmandic-face-api-*.tgz"))
+        if not tgz:
+            subprocess.run(["npm", "pack", "@vladmandic/face-api@1.7.15"], cwd=CACHE,
+                           check=True, stdout=subprocess.DEVNULL)
+            tgz = sorted(CACHE.glob("vladmandic-face-api-*.tgz"))
+        with tarfile.open(tgz[-1]) as tar:
+            tar.extractall(CACHE / "face-api", members=[tar.getmember(f"package/demo/{name}")],
+                           filter="data")
+    return path
+
+
 def photo(name: str) -> Image.Image:
-    if name == "astronaut":
+    if name not in PHOTOS:
+        raise ValueError(f"unknown photo {name!r}")
+    source, box = PHOTOS[name]
+    if source.startswith("skimage:"):
         from skimage import data
 
-        return Image.fromarray(data.astronaut())
-    if name == "hand":
-        return Image.open(ROOT / "tests" / "data" / "hands_sample5.jpg").convert("RGB")
-    raise ValueError(f"unknown photo {name!r}")
+        img = Image.fromarray(getattr(data, source.split(":", 1)[1])()).convert("RGB")
+    elif source.startswith("face-api:"):
+        from PIL import ImageOps
+
+        img = ImageOps.exif_transpose(Image.open(face_api_photo(source.split(":", 1)[1])))
+        img = img.convert("RGB")
+    else:
+        img = Image.open(ROOT / source).convert("RGB")
+    if box is not None:
+        img = img.crop(box)
+        img = img.resize((round(img.width * BODY_HEIGHT / img.height), BODY_HEIGHT),
+                         Image.Resampling.LANCZOS)
+    return img
 
 
 def render(img: Image.Image, place: Pose2D) -> np.ndarray:

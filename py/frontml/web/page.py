@@ -48,6 +48,10 @@ API
   `show_result(text)` for the #result line.
 - `page.debug_payload(frame, task)`: for ?debug=1, the frame and `task.debug_tensors()` as
   base64 (`frame_b64`, `<name>_b64`): tests run CPython on exactly the same pixels.
+- `?debug=1` also sets `window.frontml.feed(source, timestamp_ms, reset)` (a test hook): stop
+  the live loop and run `step` on exactly that canvas/image at that timestamp (`reset`: the
+  task forgets its tracks first), resolving to the published result, so a test can drive
+  video mode frame by frame and compare with CPython on the same frames and timestamps.
 - `page.glue`: the JS modules of web/js (one namespace, web/js/frontml.js) for anything else.
 """
 
@@ -105,6 +109,7 @@ class Page(Drawing):
         self._uses_task = False
         self._load_lock = asyncio.Lock()  # one model load at a time; the latest request wins
         self._load_seq = 0
+        self._feeding = False  # Page.feed (the ?debug=1 test hook) has taken over the frames
         self._in_step = 0  # frames in flight: a replaced task is closed only after them
         self._retired: list = []
         self._listeners = []  # event-handler proxies live as long as the page
@@ -310,6 +315,11 @@ class Page(Drawing):
                     on_source: Callable[[], None] | None = None) -> None:
         """Open the source (?image=URL or the camera), load, run `step`; always mark ready.
         step=None (a page without frames, e.g. text): only load and mark ready."""
+        if step is not None:
+            self._step = step
+            if self.debug:
+                self._listeners.append(create_proxy(self.feed))
+                js.frontml.feed = self._listeners[-1]
         try:
             if step is not None and file_input and self.doc.getElementById(file_input):
                 self.on_file_input(step, file_input, on_source)
@@ -369,6 +379,18 @@ class Page(Drawing):
         self.glue.publish(to_plain_js(results))
         return results
 
+    async def feed(self, source, timestamp_ms: float, reset: bool = False):
+        """The ?debug=1 test hook `window.frontml.feed` (see the module doc): one frame from
+        `source` at `timestamp_ms` through the page's step, the live loop stopped."""
+        self._feeding = True  # a live-loop tick already scheduled must not run on these frames
+        self.stop()
+        while self._in_step:  # a frame of the live loop still in flight
+            await asyncio.sleep(0.01)
+        if reset and self.task is not None:
+            self.task.reset()
+        self.source = source
+        return to_plain_js(await self.process_once(self._step, float(timestamp_ms)))
+
     def run(self, step: Step) -> None:
         """Run `step` on every new video frame (dropping frames while busy), or once for an
         image source."""
@@ -376,6 +398,8 @@ class Page(Drawing):
         self._step = step
 
         async def tick(_now=None):
+            if self._feeding:  # the test hook drives the frames now
+                return
             try:
                 await self.process_once(step)
             except Exception as exc:
