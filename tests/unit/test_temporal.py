@@ -110,6 +110,17 @@ def test_window_needs_a_full_second_and_restarts_on_time_jumps():
         window.embed(frames[:1])
 
 
+def test_a_slow_page_still_fills_the_window():
+    """At 2 FPS (a loaded machine) the window stretches to the last 4 frames (1.5 s) instead of
+    never filling; a gap longer than 3 windows restarts it."""
+    window = WindowEmbedder(window_ms=1000, min_frames=4, max_span=3)
+    frames = _track("wave", 1, seconds=3.0, fps=2.0)
+    out = [window.push(pts, t) for t, pts in frames]
+    assert out[:3] == [None] * 3 and all(v is not None for v in out[3:])
+    assert len(window) == 4
+    assert window.push(frames[-1][1], frames[-1][0] + 3100.0) is None and len(window) == 1
+
+
 # ------------------------------------------------------------------ a recorded pose track
 
 W, H = 640, 480  # the recorded video's size: motion is added in pixels, not in x/y units

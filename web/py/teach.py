@@ -260,6 +260,8 @@ async def step(frame, timer):
             for pose in result.poses:
                 page.draw_landmarks(pose.landmarks, POSE_CONNECTIONS, "#00e676")
         out["people"] = len(result.poses)
+        if feature == "action":
+            out["window_frames"] = len(window)
     state["vector"] = vec
     prediction = None
     with timer.stage("post"):
@@ -273,8 +275,15 @@ async def step(frame, timer):
     out["examples"] = len(clf)
     out["has_vector"] = vec is not None
     out["prediction"] = prediction.to_json() if prediction is not None else None
-    page.show_result(f"{prediction.label} {prediction.score:.2f}" if prediction else
-                     ("teach some classes" if vec is not None else "no features in view"))
+    if prediction is not None:
+        message = f"{prediction.label} {prediction.score:.2f}"
+    elif vec is not None:
+        message = "teach some classes"
+    elif feature == "action" and out.get("people"):
+        message = f"filling the 1 s window ({len(window)} frames)"
+    else:
+        message = "no features in view"
+    page.show_result(message)
     return out
 
 

@@ -36,7 +36,7 @@ Point = Sequence[float]
 class WindowEmbedder:
     def __init__(self, points: Sequence[int] | None = POSE_UPPER_BODY, window_ms: float = 1000.0,
                  steps: int = 10, dims: int = 2, min_frames: int = 4, motion_weight: float = 2.0,
-                 name: str = "pose") -> None:
+                 name: str = "pose", max_span: float = 3.0) -> None:
         if steps < 2 or dims not in (2, 3) or min_frames < 2:
             raise ValueError("need steps >= 2, dims 2 or 3, min_frames >= 2")
         self.points = tuple(points) if points is not None else None
@@ -46,6 +46,7 @@ class WindowEmbedder:
         self.min_frames = min_frames
         self.motion_weight = motion_weight
         self.name = name
+        self.max_span = max(1.0, float(max_span))
         self._frames: deque[tuple[float, list[tuple[float, ...]]]] = deque()
 
     def dim(self, n_points: int) -> int:
@@ -60,6 +61,10 @@ class WindowEmbedder:
 
     def reset(self) -> None:
         self._frames.clear()
+
+    def __len__(self) -> int:
+        """Frames in the current window."""
+        return len(self._frames)
 
     def _select(self, landmarks: Sequence) -> list[tuple[float, ...]]:
         """The chosen points as (x, y[, z], visibility); tuples and objects without a
@@ -78,8 +83,12 @@ class WindowEmbedder:
     def push(self, landmarks: Sequence, timestamp_ms: float) -> tuple[float, ...] | None:
         """Add one frame's landmarks (objects with x/y[/z][/visibility] or tuples); returns the
         window's vector once it spans most of `window_ms` with `min_frames` frames, else None.
-        A timestamp that goes backwards (a looped video) or jumps past the window restarts."""
+        On a page too slow for `min_frames` frames a window, the window keeps the last
+        `min_frames` frames as long as they span at most `max_span` windows (a slow page still
+        sees actions, more coarsely); a timestamp that goes backwards (a looped video) or a
+        gap longer than that restarts it."""
         t = float(timestamp_ms)
+        longest = self.max_span * self.window_ms
         if self._frames:
             last = self._frames[-1][0]
             if t <= last:
@@ -87,10 +96,11 @@ class WindowEmbedder:
                     self.reset()
                 else:
                     return None  # the same frame twice
-            elif t - last > self.window_ms:
+            elif t - last > longest:
                 self.reset()
         self._frames.append((t, self._select(landmarks)))
-        while self._frames and t - self._frames[0][0] > self.window_ms:
+        while self._frames and (t - self._frames[0][0] > longest or (
+                t - self._frames[0][0] > self.window_ms and len(self._frames) > self.min_frames)):
             self._frames.popleft()
         span = t - self._frames[0][0]
         if len(self._frames) < self.min_frames or span < 0.8 * self.window_ms:
