@@ -276,6 +276,9 @@ async def step(frame, timer):
     out["has_vector"] = vec is not None
     out["prediction"] = prediction.to_json() if prediction is not None else None
     if prediction is not None:
+        threshold = clf.current_threshold()
+        out["threshold"] = round(threshold, 6) if threshold is not None else None
+    if prediction is not None:
         message = f"{prediction.label} {prediction.score:.2f}"
     elif vec is not None:
         message = "teach some classes"
