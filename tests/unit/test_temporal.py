@@ -288,3 +288,27 @@ def test_recorded_track_live_windows_and_phase(recorded):
             assert set(labels) == {"wave"}, labels
         else:  # held at a new height: "raised" or "unknown", never a wave
             assert "wave" not in labels, labels
+
+
+def test_hand_windows_any_landmark_set_in_3d():
+    """Not only pose: all 21 hand landmarks (points=None) in 3-D; a hand opening and closing
+    is not a still open hand, wherever the hand is."""
+    window = WindowEmbedder(points=None, dims=3, name="hand")
+    assert window.backbone.dim == 0  # sized by the first vector (points=None)
+
+    def hand(t: float, moving: bool, dx: float) -> list[tuple[float, float, float]]:
+        grip = 0.5 + 0.5 * math.sin(2 * math.pi * 1.5 * t) if moving else 1.0
+        pts = [(0.5 + dx, 0.8, 0.0)]
+        for f in range(5):  # five fingers of four joints fanning out from the wrist
+            ang = math.radians(-40 + 20 * f)
+            for j in range(1, 5):
+                r = 0.06 * j * (0.4 + 0.6 * grip)
+                pts.append((0.5 + dx + r * math.sin(ang), 0.8 - r * math.cos(ang), -0.01 * j))
+        return pts
+
+    def embed(moving: bool, dx: float) -> tuple[float, ...]:
+        return window.embed([(i * 33.3, hand(i / 30, moving, dx)) for i in range(30)])
+
+    open_a, open_b, grip = embed(False, 0.0), embed(False, 0.2), embed(True, 0.0)
+    assert len(grip) == 21 * (2 * 3 + 1)
+    assert math.dist(open_a, open_b) < 1e-9 < 1.0 < math.dist(open_a, grip)
