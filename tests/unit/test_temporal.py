@@ -117,8 +117,8 @@ def test_a_slow_page_still_fills_the_window():
     frames = _track("wave", 1, seconds=3.0, fps=2.0)
     out = [window.push(pts, t) for t, pts in frames]
     assert out[:3] == [None] * 3 and all(v is not None for v in out[3:])
-    assert len(window) == 4
-    assert window.push(frames[-1][1], frames[-1][0] + 3100.0) is None and len(window) == 1
+    assert window.n_frames == 4
+    assert window.push(frames[-1][1], frames[-1][0] + 3100.0) is None and window.n_frames == 1
 
 
 # ------------------------------------------------------------------ a recorded pose track

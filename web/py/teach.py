@@ -261,7 +261,7 @@ async def step(frame, timer):
                 page.draw_landmarks(pose.landmarks, POSE_CONNECTIONS, "#00e676")
         out["people"] = len(result.poses)
         if feature == "action":
-            out["window_frames"] = len(window)
+            out["window_frames"] = window.n_frames
     state["vector"] = vec
     prediction = None
     with timer.stage("post"):
@@ -283,7 +283,7 @@ async def step(frame, timer):
     elif vec is not None:
         message = "teach some classes"
     elif feature == "action" and out.get("people"):
-        message = f"filling the 1 s window ({len(window)} frames)"
+        message = f"filling the 1 s window ({window.n_frames} frames)"
     else:
         message = "no features in view"
     page.show_result(message)

@@ -62,7 +62,8 @@ class WindowEmbedder:
     def reset(self) -> None:
         self._frames.clear()
 
-    def __len__(self) -> int:
+    @property
+    def n_frames(self) -> int:
         """Frames in the current window."""
         return len(self._frames)
 
