@@ -261,6 +261,8 @@ async def step(frame, timer):
             for pose in result.poses:
                 page.draw_landmarks(pose.landmarks, POSE_CONNECTIONS, "#00e676")
         out["people"] = len(result.poses)
+        if feature == "action":
+            out["window_frames"] = window.n_frames
     state["vector"] = vec
     # image examples keep a small JPEG in the classifier file (what the camera saw)
     state["thumbnail"] = (bytes((await page.glue.learnThumbnail(frame.canvas)).to_py())
@@ -277,8 +279,18 @@ async def step(frame, timer):
     out["examples"] = len(clf)
     out["has_vector"] = vec is not None
     out["prediction"] = prediction.to_json() if prediction is not None else None
-    page.show_result(f"{prediction.label} {prediction.score:.2f}" if prediction else
-                     ("teach some classes" if vec is not None else "no features in view"))
+    if prediction is not None:
+        threshold = clf.current_threshold()
+        out["threshold"] = round(threshold, 6) if threshold is not None else None
+    if prediction is not None:
+        message = f"{prediction.label} {prediction.score:.2f}"
+    elif vec is not None:
+        message = "teach some classes"
+    elif feature == "action" and out.get("people"):
+        message = f"filling the 1 s window ({window.n_frames} frames)"
+    else:
+        message = "no features in view"
+    page.show_result(message)
     return out
 
 
