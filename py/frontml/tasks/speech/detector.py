@@ -29,7 +29,7 @@ class SpeechOptions(TaskOptions):
     """threshold: base-word probability needed for an event; suppression_ms: quiet time after
     an event (one utterance fires once); base_words: score the built-in vocabulary."""
 
-    threshold: float = 0.7
+    threshold: float = 0.5
     suppression_ms: int = 1000
     base_words: bool = True
 
