@@ -38,9 +38,9 @@ export function updateMeters(box, names, scores, thresholds) {
     const n = row.dataset.word;
     const v = scores[n] ?? 0;
     row.querySelector('i').style.width = `${Math.max(0, Math.min(1, v)) * 100}%`;
-    row.querySelector('b').style.left = `${(thresholds[n] ?? 0.7) * 100}%`;
+    row.querySelector('b').style.left = `${(thresholds[n] ?? 0.5) * 100}%`;
     row.querySelector('.val').textContent = v.toFixed(2);
-    row.classList.toggle('hot', v >= (thresholds[n] ?? 0.7));
+    row.classList.toggle('hot', v >= (thresholds[n] ?? 0.5));
   }
 }
 

@@ -31,7 +31,7 @@ state = {"events": [], "file_events": None, "hops": 0, "busy": False, "file": No
 
 
 def options() -> dict:
-    return {"threshold": float(el["threshold"].value or 0.7)}
+    return {"threshold": float(el["threshold"].value or 0.5)}
 
 
 det = await page.create_task("speech", options())  # noqa: F704 (None if it failed: shown)

@@ -89,8 +89,8 @@ def _speech_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per file")
     parser.add_argument("--teach", action="append", metavar="NAME=A.wav,B.wav,...",
                         help="teach a personal word from 3-8 takes (repeatable)")
-    parser.add_argument("--threshold", type=float, default=0.7,
-                        help="base-word probability for an event (default 0.7)")
+    parser.add_argument("--threshold", type=float, default=0.5,
+                        help="base-word probability for an event (default 0.5)")
     parser.add_argument("--suppression-ms", type=int, default=1000,
                         help="quiet time after an event (default 1000)")
     parser.set_defaults(run=run_speech)

@@ -29,7 +29,7 @@ class SpeechOptions(TaskOptions):
     """threshold: base-word probability needed for an event; suppression_ms: quiet time after
     an event (one utterance fires once); base_words: score the built-in vocabulary."""
 
-    threshold: float = 0.7
+    threshold: float = 0.5
     suppression_ms: int = 1000
     base_words: bool = True
 
@@ -89,6 +89,7 @@ class SpeechDetector(TaskBase):
         self._cand: dict | None = None
         self._quiet_until_hop = 0
         self._fired: str | None = None  # last word reported: re-armed once its score drops
+        self._quiet_personal = False  # whether the quiet time follows a taught word
         self._silence_energy = 0.0
 
     @classmethod
@@ -123,6 +124,7 @@ class SpeechDetector(TaskBase):
         self._resampler = None
         self._cand = None
         self._quiet_until_hop = 0
+        self._quiet_personal = False
         self._fired = None
 
     def close(self) -> None:
@@ -190,7 +192,11 @@ class SpeechDetector(TaskBase):
                     found = (lab, sim, True)  # a taught word wins over a base word
         if self._fired is not None and (found is None or found[0] != self._fired):
             self._fired = None  # the word left the window (or another took over): re-arm
-        if hop < self._quiet_until_hop or (found is not None and found[0] == self._fired):
+        # A base word's quiet time does not hold back a taught word: the base head may fire on
+        # the start of a personal word before the 1 s personal window has all of it.
+        overrides = found is not None and found[2] and not self._quiet_personal
+        if (hop < self._quiet_until_hop and not overrides) or (
+                found is not None and found[0] == self._fired):
             return  # one utterance stays in the 2 s window for many hops: report it once
         if found is None:
             self._emit(result)
@@ -214,6 +220,7 @@ class SpeechDetector(TaskBase):
                                          cand["personal"]))
         hops_quiet = int(self.options.suppression_ms / 1000 * RATE / HOP + 0.5)
         self._quiet_until_hop = self.features.hops + hops_quiet
+        self._quiet_personal = cand["personal"]
         self._fired = cand["word"]
 
     def _extent(self) -> tuple[float, float]:

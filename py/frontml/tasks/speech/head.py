@@ -36,7 +36,7 @@ class CommandsHead:
         self.classes: list[str] = list(doc["classes"])
         self.words: list[str] = list(doc["words"])
         self.window: int = int(doc["window"])
-        self.threshold: float = float(doc.get("threshold", 0.7))
+        self.threshold: float = float(doc.get("threshold", 0.5))
         mean, std = doc["mean"], doc["std"]
         (l1, l2) = doc["layers"]
         self.w1 = [array("d", [w / s for w, s in zip(row, std, strict=True)]) for row in l1["w"]]
