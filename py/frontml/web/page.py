@@ -67,7 +67,8 @@ from frontml.errors import FrontmlError
 from frontml.runtime.js_glue import glue
 from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
-from frontml.web.controls import Controls, parse_control
+from frontml.web.controls import Controls, control_param, parse_control
+from frontml.web.params import Param, flag
 from frontml.web.drawing import Drawing
 from frontml.web.frames import CanvasFrame, grab
 
@@ -111,6 +112,7 @@ class Page(Drawing):
 
     async def init(self, source_url: str | None = None) -> Page:
         self.glue = await glue()
+        self.debug = self.param(flag("debug"))
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
         self.provider = self.param("provider", "wasm", PROVIDERS)
         self.mode = self.param("mode", "video", RUNNING_MODES)
@@ -122,14 +124,36 @@ class Page(Drawing):
     def error(self, message: str) -> None:
         self.glue.showError(message)
 
-    def param(self, name: str, default: str, allowed: Sequence[str] | None = None) -> str:
-        """Query parameter `name`; a value outside `allowed` is reported and `default` used."""
-        value = query_param(name, default)
-        if allowed is not None and value not in allowed:
-            self.error(f"?{name}={value!r} is not allowed (one of {', '.join(allowed)}); "
-                       f"using {default!r}")
-            return default
+    def param(self, name: str | Param, default: str = "",
+              allowed: Sequence[str] | None = None) -> Any:
+        """Query parameter `name` checked by the one validation layer (frontml.web.params):
+        pass a `Param` (typed value back) or a name, default and optional allowed values (a
+        string back). A bad value is reported in the error area and the default is used."""
+        spec = name if isinstance(name, Param) else (
+            Param(name, default, "choice", allowed=tuple(allowed)) if allowed is not None
+            else Param(name, default))
+        value, problem = spec.check(query_param(spec.name, None))
+        if problem:
+            self.error(problem)
         return value
+
+    def option(self, element_id: str) -> Any:
+        """The typed value of page option `element_id` (an <input>/<select> not bound to the
+        URL), checked against its own HTML like a bound control; a bad value (typed number out
+        of range, empty) is named in the error area and the HTML default is used and restored."""
+        element = self.doc.getElementById(element_id)
+        spec = control_param(element, element_id)
+        if spec.kind in ("bool", "choice"):  # the element itself allows nothing else
+            return spec.parse(spec.default)
+        default = str(element.defaultValue)  # the value in the HTML
+        spec = Param(spec.name, default, spec.kind, spec.allowed, spec.low, spec.high)
+        raw = str(element.value)
+        try:
+            return spec.parse(raw)
+        except ValueError:
+            self.error(spec.message(raw, label=f"{element_id} = "))
+            element.value = default
+            return spec.parse(default)
 
     def listen(self, element, event: str, handler: Callable) -> None:
         """addEventListener with a proxy that lives as long as the page; `element` may be an id.
@@ -167,13 +191,12 @@ class Page(Drawing):
         controls = Controls(elements, names,
                             lambda values: self.glue.setQuery(to_plain_js(values)))
         for control_id, element in elements.items():
-            name = names[control_id]
-            raw = query_param(name, None)
+            spec = control_param(element, names[control_id])
+            raw = query_param(spec.name, None)
             if raw is not None:
-                value, allowed = parse_control(element, raw)
+                value, allowed = parse_control(element, raw, spec.name)
                 if allowed is not None:
-                    self.error(f"?{name}={raw!r} is not allowed ({allowed}); "
-                               f"keeping the default {controls.query_value(control_id)!r}")
+                    self.error(spec.message(raw))
                 elif isinstance(value, bool):
                     element.checked = value
                 else:
@@ -270,10 +293,17 @@ class Page(Drawing):
         return True
 
     async def open_image_url(self, url: str) -> bool:
+        where = js.URL.new(url, js.location.href)
+        if str(where.origin) != str(js.location.origin):  # the CSP would block it anyway
+            self.error(f"?image={url!r} is not allowed (an image on this site: "
+                       f"{js.location.origin}/...); keeping the default, the camera")
+            return False
         try:
             self.source = await self.glue.loadImageUrl(url)
         except JsException as exc:
-            self.error(f"?image={url!r} could not be opened: {exc.js_error.message}")
+            self.error(f"?image={url!r} could not be opened ({exc.js_error.message}); "
+                       "allowed: the URL of an image on this site; keeping the default, "
+                       "the camera")
             return False
         return True
 
@@ -316,10 +346,10 @@ class Page(Drawing):
             url = query_param("image")
             if step is None:
                 pass
-            elif url:
-                await self.open_image_url(url)
-            else:
-                await self.open_camera()  # on failure the page says why; files still work
+            elif not (url and await self.open_image_url(url)):
+                # a bad ?image= is named and the page runs on its default source, the camera;
+                # on failure the page says why and files still work
+                await self.open_camera()
             if load is not None:
                 await load()
             if step is not None and self.source is not None:
