@@ -4,9 +4,11 @@ frame rate over time, so leaks show as a slope (issue #18). Long runs live here,
     python -m bench.soak [--page pose.html] [--minutes 5] [--every 30] [--switch 20]
                          [--models full,movenet,lite] [--hide]
 
-Each sample: elapsed s, fps (the page's HUD), JS heap (performance.memory), total page memory
-(performance.measureUserAgentSpecificMemory: JS + wasm heaps of the page and its workers; needs
-cross-origin isolation, which serve.py gives), and the page's error text if any.
+Each sample: elapsed s, fps (the page's HUD), JS heap (performance.memory), onnxruntime-web's
+and Pyodide's wasm heaps and the live Python objects after a gc (window.frontml.memory, i.e.
+Page.memory), total page memory (performance.measureUserAgentSpecificMemory: JS + wasm heaps of
+the page and its workers; needs cross-origin isolation, which serve.py gives), and the page's
+error text if any.
 --switch N: before each sample, N model changes in one burst ending on the first model, so
 memory should come back to the same level each time. --hide: the tab is hidden and shown again
 (visibilitychange) before each sample.
@@ -29,6 +31,8 @@ SAMPLE_JS = """async () => {
   if (performance.measureUserAgentSpecificMemory && crossOriginIsolated) {
     try { out.total = (await performance.measureUserAgentSpecificMemory()).bytes; } catch {}
   }
+  // Page.memory(): wasm heaps of onnxruntime-web and Pyodide, live Python objects (after gc)
+  Object.assign(out, window.frontml.memory ? window.frontml.memory() : {});
   return out;
 }"""
 
@@ -89,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             s = page.evaluate(SAMPLE_JS)
             mb = lambda b: "" if b is None else f"{b / 1e6:.1f}"  # noqa: E731
             row = [f"{elapsed:.0f}", "" if s["fps"] is None else f"{s['fps']:.1f}",
-                   mb(s["js"]), mb(s["total"]), s["error"][:60]]
+                   mb(s["js"]), mb(s.get("ort_wasm")), mb(s.get("pyodide_wasm")),
+                   str(s.get("py_objects", "")), mb(s["total"]), s["error"][:60]]
             rows.append(row)
             print("  ".join(row), flush=True)
             if elapsed >= args.minutes * 60:
@@ -98,9 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         browser.close()
     server.shutdown()
     print()
-    print(md_table(["t (s)", "fps", "JS heap MB", "page memory MB", "error"], rows))
-    if len(rows) >= 2 and rows[0][3] and rows[-1][3]:
-        print(f"\npage memory first -> last: {rows[0][3]} -> {rows[-1][3]} MB")
+    print(md_table(["t (s)", "fps", "JS heap MB", "ORT wasm MB", "Pyodide wasm MB",
+                    "Python objects", "page memory MB", "error"], rows))
+    if len(rows) >= 2 and rows[0][6] and rows[-1][6]:
+        print(f"\npage memory first -> last: {rows[0][6]} -> {rows[-1][6]} MB")
     return 0
 
 

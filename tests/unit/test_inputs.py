@@ -192,6 +192,18 @@ def test_integrity_error_names_file_and_fix(models_dir):
     assert "bad.onnx" in msg and "stale or corrupt" in msg and "`./dev build bad`" in msg
 
 
+def test_closed_sessions_leave_providers_used(models_dir):
+    # The HUD's "backend" row lists the models of open sessions only (issue #18).
+    write_models_dir(models_dir, {"m": mean_model()})
+    first = run_sync(models.load_session("m"))
+    second = run_sync(models.load_session("m"))  # the next task's, before the old one closes
+    first.close()
+    assert "m" in models.PROVIDERS_USED
+    second.close()
+    second.close()  # twice is harmless
+    assert "m" not in models.PROVIDERS_USED
+
+
 # ------------------------------------------------------------------ CLI
 
 

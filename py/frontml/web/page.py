@@ -62,15 +62,16 @@ from typing import Any
 import js
 from pyodide.ffi import JsException, create_once_callable, create_proxy, to_js
 
+import frontml.models
 import frontml.tasks
 from frontml.errors import FrontmlError
 from frontml.runtime.js_glue import glue
 from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
 from frontml.web.controls import Controls, control_param, parse_control
-from frontml.web.params import Param, flag
 from frontml.web.drawing import Drawing
 from frontml.web.frames import CanvasFrame, grab
+from frontml.web.params import Param, flag
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
 
@@ -113,6 +114,8 @@ class Page(Drawing):
     async def init(self, source_url: str | None = None) -> Page:
         self.glue = await glue()
         self.debug = self.param(flag("debug"))
+        self._memory_proxy = create_proxy(lambda: to_plain_js(self.memory()))
+        js.frontml.memory = self._memory_proxy  # soak tests and bench/soak.py read it
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
         self.provider = self.param("provider", "wasm", PROVIDERS)
         self.mode = self.param("mode", "video", RUNNING_MODES)
@@ -213,6 +216,21 @@ class Page(Drawing):
 
             self.listen(element, "change", changed)
         return controls
+
+    def memory(self) -> dict:
+        """What this page holds, after a full garbage collection: Pyodide's and
+        onnxruntime-web's wasm heaps (bytes of linear memory), live Python objects, and how
+        many models `frontml.models.PROVIDERS_USED` lists (only those of open sessions)."""
+        import gc
+
+        import pyodide_js
+
+        gc.collect()
+        module = getattr(pyodide_js, "_module", None)
+        return {"pyodide_wasm": int(module.HEAPU8.buffer.byteLength) if module else None,
+                "ort_wasm": int(self.glue.wasmMemoryBytes()),
+                "py_objects": len(gc.get_objects()),
+                "providers_used": len(frontml.models.PROVIDERS_USED)}
 
     # ------------------------------------------------------------ the task
     def progress_bar(self, model_id: str, loaded: int, total: int) -> None:
@@ -381,8 +399,10 @@ class Page(Drawing):
             results = await step(frame, self.timer)
         finally:
             self._in_step -= 1
-            while self._retired and not self._in_step:
-                self._retired.pop().close()
+            if self._retired and not self._in_step:
+                while self._retired:
+                    self._retired.pop().close()
+                self.show_backend()  # the closed task's models leave the HUD
         total = (time.perf_counter() - start) * 1000.0 + self.timer.ms.get("grab", 0.0)
         now = time.perf_counter()
         if self._last_time is not None:
