@@ -3,6 +3,7 @@ frame rate over time, so leaks show as a slope (issue #18). Long runs live here,
 
     python -m bench.soak [--page pose.html] [--minutes 5] [--every 30] [--switch 20]
                          [--models full,movenet,lite] [--hide]
+    python -m bench.soak --page pose.html --models lite,full,heavy --cycles 5
 
 Each sample: elapsed s, fps (the page's HUD), JS heap (performance.memory), onnxruntime-web's
 and Pyodide's wasm heaps and the live Python objects after a gc (window.frontml.memory, i.e.
@@ -50,6 +51,41 @@ HIDE_JS = """() => {
 }"""
 
 
+OPEN_ONLY_JS = """(m) => {
+  const open = Object.keys(window.frontml.providers || {})
+    .filter((k) => k.startsWith('pose_landmark_'));
+  return open.length === 1 && open[0] === 'pose_landmark_' + m;
+}"""
+
+
+def switch_cycles(page, models: list[str], cycles: int) -> None:
+    """Switch pose to each of `models[1:] + models[:1]` in turn, `cycles` times; after each
+    switch (only the new landmark model open, a fresh frame) print the heaps after a GC."""
+    cdp = page.context.new_cdp_session(page)
+    rows = []
+
+    def sample(label: str) -> None:
+        cdp.send("HeapProfiler.collectGarbage")
+        m = page.evaluate("window.frontml.memory()")
+        js = cdp.send("Runtime.getHeapUsage")["usedSize"]
+        rows.append([label, f"{js / 1e6:.1f}", f"{m['pyodide_wasm'] / 1e6:.1f}",
+                     f"{m['ort_wasm'] / 1e6:.1f}", str(m["py_objects"]),
+                     str(m["providers_used"])])
+        print("  ".join(rows[-1]), flush=True)
+
+    sample(f"start ({models[0]})")
+    for c in range(cycles):
+        for model in [*models[1:], models[0]]:
+            page.evaluate(SWITCH_JS, [model])
+            page.wait_for_function(OPEN_ONLY_JS, arg=model, timeout=600_000)
+            page.evaluate("window.frontml.results = null")
+            page.wait_for_function("window.frontml.results", timeout=600_000)
+            sample(f"cycle {c + 1} {model}")
+    print()
+    print(md_table(["after", "JS heap MB", "Pyodide wasm MB", "ORT wasm MB", "Python objects",
+                    "models listed"], rows))
+
+
 def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -63,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--models", default="full,movenet,lite",
                     help="values of the page's #model select to cycle through")
     ap.add_argument("--hide", action="store_true", help="hide and show the tab each sample")
+    ap.add_argument("--cycles", type=int, default=0,
+                    help="instead of timed samples: N cycles through --models (pose), one "
+                         "switch at a time, waiting until only that model is open; memory "
+                         "after each switch")
     args = ap.parse_args(argv)
     models = [m for m in args.models.split(",") if m]
 
@@ -79,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         page = browser.new_page()
         page.goto(url)
         page.wait_for_function("window.frontml && window.frontml.results", timeout=600_000)
+        if args.cycles:
+            switch_cycles(page, models, args.cycles)
+            browser.close()
+            server.shutdown()
+            return 0
         start = time.monotonic()
         while True:
             elapsed = time.monotonic() - start
