@@ -17,8 +17,10 @@ TEXT_TYPED = "what a lovely day"
 # page, bad query parameters, what each message must contain, a JS condition for "results still
 # arrive" (after `action`, if any).
 CASES = {
-    "hello": ("provider=gpu&mode=fast&debug=maybe&image=/nope.png",
-              ["?provider='gpu' is not allowed (one of wasm, webgl, webgpu, auto)",
+    "hello": ("provider=gpu&mode=fast&debug=maybe&image=/nope.png&modle=full",
+              ["?modle is not a parameter of this page (it reads: debug, image, mode, provider, "
+               "warp); ignored",
+               "?provider='gpu' is not allowed (one of wasm, webgl, webgpu, auto)",
                "?mode='fast' is not allowed (one of image, video); keeping the default 'video'",
                "?debug='maybe' is not allowed (1 or 0)",
                "?image='/nope.png' could not be opened", "keeping the default, the camera"],

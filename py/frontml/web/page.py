@@ -110,6 +110,7 @@ class Page(Drawing):
         self._in_step = 0  # frames in flight: a replaced task is closed only after them
         self._retired: list = []
         self._listeners = []  # event-handler proxies live as long as the page
+        self._known: set[str] = set()  # query parameters this page has read
 
     async def init(self, source_url: str | None = None) -> Page:
         self.glue = await glue()
@@ -135,6 +136,7 @@ class Page(Drawing):
         spec = name if isinstance(name, Param) else (
             Param(name, default, "choice", allowed=tuple(allowed)) if allowed is not None
             else Param(name, default))
+        self._known.add(spec.name)
         value, problem = spec.check(query_param(spec.name, None))
         if problem:
             self.error(problem)
@@ -195,6 +197,7 @@ class Page(Drawing):
                             lambda values: self.glue.setQuery(to_plain_js(values)))
         for control_id, element in elements.items():
             spec = control_param(element, names[control_id])
+            self._known.add(spec.name)
             raw = query_param(spec.name, None)
             if raw is not None:
                 value, allowed = parse_control(element, raw, spec.name)
@@ -361,6 +364,7 @@ class Page(Drawing):
         try:
             if step is not None and file_input and self.doc.getElementById(file_input):
                 self.on_file_input(step, file_input, on_source)
+            self._known.add("image")
             url = query_param("image")
             if step is None:
                 pass
@@ -453,4 +457,12 @@ class Page(Drawing):
             self._step_proxy = None
 
     def ready(self) -> None:
+        """Mark the page ready (tests wait for it); name query parameters it never read (a typo
+        like ?modle=full would otherwise be ignored silently)."""
+        if not js.frontml.ready:
+            names = js.Array.from_(js.URLSearchParams.new(js.location.search).keys())
+            for name in dict.fromkeys(str(n) for n in names):
+                if name not in self._known:
+                    self.error(f"?{name} is not a parameter of this page (it reads: "
+                               f"{', '.join(sorted(self._known))}); ignored")
         js.frontml.ready = True
