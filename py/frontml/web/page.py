@@ -24,9 +24,15 @@ drawing helpers (MediaPipe's DrawingUtils role). A page script holds only its op
 
 API
 - `Page.init(source_url=None)`: load the JS glue; show `source_url`'s text in `#source`.
-- `page.param(name, default, allowed=None)`: a query parameter; a value outside `allowed` is
-  reported on the page and `default` is used. `page.debug` (?debug=1), `page.mode`
-  (?mode=video|image), `page.provider` (?provider=wasm|webgl|webgpu).
+- `page.param(Param)` (`frontml.web.params`: choice, integer, number, flag...) or
+  `page.param(name, default, allowed=None)`: a query parameter through the one validation
+  layer; a bad value is named on the page (value, what is allowed) and the default is used.
+  `page.debug` (?debug=1), `page.mode` (?mode=video|image), `page.provider`
+  (?provider=wasm|webgl|webgpu|auto). Parameters the page never reads are named at `ready()`.
+- `page.option(element_id)`: a typed page option not in the URL (a number box), checked against
+  its own HTML the same way; a bad value is named and the HTML default restored.
+- `page.memory()` (also `window.frontml.memory()`): wasm heaps of Pyodide and onnxruntime-web,
+  live Python objects, open models, after a gc (soak tests, bench/soak.py).
 - `page.bind_controls(*ids, params={id: query name}, on_change=callback)` -> `Controls`:
   query parameters set the controls (validated against the control's own HTML: select options,
   range min/max, checkbox 1/0, colour #rrggbb; a bad value is reported and the default kept);
@@ -314,8 +320,11 @@ class Page(Drawing):
         return True
 
     async def open_image_url(self, url: str) -> bool:
-        where = js.URL.new(url, js.location.href)
-        if str(where.origin) != str(js.location.origin):  # the CSP would block it anyway
+        try:
+            origin = str(js.URL.new(url, js.location.href).origin)
+        except JsException:  # not a URL at all
+            origin = None
+        if origin != str(js.location.origin):  # the CSP would block another site anyway
             self.error(f"?image={url!r} is not allowed (an image on this site: "
                        f"{js.location.origin}/...); keeping the default, the camera")
             return False
