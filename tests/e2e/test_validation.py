@@ -30,8 +30,9 @@ CASES = {
               "keeping the default 'full'", "?multi='maybe' is not allowed (1 or 0)",
               "?smooth='2'", "?image='/index.html' could not be opened"],
              f"{FRAMES} && {RESULTS}.poses?.[0]?.landmarks?.length === 33"),
-    "segment": ("model=huge&threshold=5&color=red&blur=-1&feather=abc",
-                ["?model='huge' is not allowed (one of ", "?threshold='5' is not allowed "
+    "segment": ("model=huge&threshold=5&color=red&blur=-1&feather=abc&image=http://%5Bx",
+                ["?image='http://[x' is not allowed (an image on this site",
+                 "?model='huge' is not allowed (one of ", "?threshold='5' is not allowed "
                  "(a number in [0.05, 0.95]); keeping the default '0.5'",
                  "?color='red' is not allowed (a colour #rrggbb)",
                  "?blur='-1' is not allowed (an integer in [0, 40]); keeping the default '12'",
