@@ -321,12 +321,15 @@ class Page(Drawing):
 
     async def open_image_url(self, url: str) -> bool:
         try:
-            origin = str(js.URL.new(url, js.location.href).origin)
+            where = js.URL.new(url, js.location.href)
+            local = (str(where.protocol) in ("data:", "blob:")  # in the page: no request
+                     or str(where.origin) == str(js.location.origin))
         except JsException:  # not a URL at all
-            origin = None
-        if origin != str(js.location.origin):  # the CSP would block another site anyway
+            local = False
+        if not local:  # another site: the CSP would block it anyway
             self.error(f"?image={url!r} is not allowed (an image on this site: "
-                       f"{js.location.origin}/...); keeping the default, the camera")
+                       f"{js.location.origin}/..., or a data: URL); keeping the default, "
+                       "the camera")
             return False
         try:
             self.source = await self.glue.loadImageUrl(url)
