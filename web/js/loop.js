@@ -49,13 +49,21 @@ export function startLoop(video, step) {
     generation += 1;
     schedule();
   };
+  // A new source on the same element (camera reopened, a video file) gets a fresh chain: a
+  // frame callback requested from the old media player may never fire.
+  const restart = () => {
+    generation += 1;
+    schedule();
+  };
   document.addEventListener('visibilitychange', visibility);
+  if (video instanceof HTMLVideoElement) video.addEventListener('playing', restart);
   state.paused = paused;
   schedule();
   return {
     stop() {
       running = false;
       document.removeEventListener('visibilitychange', visibility);
+      if (video instanceof HTMLVideoElement) video.removeEventListener('playing', restart);
     },
     get dropped() {
       return dropped;
