@@ -163,9 +163,27 @@ async def load_session(
                                    key=f"{model_id}.{info['sha256'][:16]}")
     choice = getattr(session, "provider_choice", {"how": "forced", "ms": {}})
     PROVIDERS_USED[model_id] = {"provider": getattr(session, "provider", "cpu"), **choice}
+    _track_open(model_id, session)
     return session
+
+
+def _track_open(model_id: str, session: Session) -> None:
+    """Drop a model's PROVIDERS_USED entry when its last open session closes, so the HUD
+    lists only what runs now (a switched-away model kept its entry before, issue #18)."""
+    _OPEN_SESSIONS[model_id] = _OPEN_SESSIONS.get(model_id, 0) + 1
+    release = session._close
+
+    def close() -> None:
+        release()
+        _OPEN_SESSIONS[model_id] -= 1
+        if not _OPEN_SESSIONS[model_id]:
+            del _OPEN_SESSIONS[model_id]
+            PROVIDERS_USED.pop(model_id, None)
+
+    session._close = close
 
 
 # model id -> {"provider", "how": "forced"|"measured"|"remembered", "ms": {provider: ms}} of
 # the sessions opened so far (the page's HUD shows it).
 PROVIDERS_USED: dict[str, dict] = {}
+_OPEN_SESSIONS: dict[str, int] = {}  # model id -> sessions not yet closed

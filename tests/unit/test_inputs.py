@@ -192,6 +192,18 @@ def test_integrity_error_names_file_and_fix(models_dir):
     assert "bad.onnx" in msg and "stale or corrupt" in msg and "`./dev build bad`" in msg
 
 
+def test_closed_sessions_leave_providers_used(models_dir):
+    # The HUD's "backend" row lists the models of open sessions only (issue #18).
+    write_models_dir(models_dir, {"m": mean_model()})
+    first = run_sync(models.load_session("m"))
+    second = run_sync(models.load_session("m"))  # the next task's, before the old one closes
+    first.close()
+    assert "m" in models.PROVIDERS_USED
+    second.close()
+    second.close()  # twice is harmless
+    assert "m" not in models.PROVIDERS_USED
+
+
 # ------------------------------------------------------------------ CLI
 
 
@@ -274,3 +286,85 @@ def test_json_of_tiny_manifest_is_valid(models_dir):
     write_models_dir(models_dir, {"good": mean_model()})
     assert "good" in run_sync(models.manifest())
     json.loads((models_dir / "manifest.json").read_text())
+
+
+# ------------------------------------------------------------------ page parameters (one layer)
+# frontml.web.params is what every page's query parameters and options go through; the
+# controls' own HTML becomes a Param (frontml.web.controls.control_param). Pure Python.
+
+from types import SimpleNamespace  # noqa: E402
+
+from frontml.web.controls import control_param, parse_control  # noqa: E402
+from frontml.web.params import Param, choice, flag, integer, number, read_params  # noqa: E402
+
+
+@pytest.mark.parametrize("spec, raw, allowed", [
+    (integer("hold", 8, 1, 120), "abc", "an integer in [1, 120]"),
+    (integer("hold", 8, 1, 120), "0", "an integer in [1, 120]"),
+    (integer("hold", 8, 1, 120), "1.5", "an integer in [1, 120]"),
+    (integer("hold", 8, 1, 120), "", "an integer in [1, 120]"),
+    (number("threshold", 0.5, 0, 1), "nan", "a number in [0, 1]"),
+    (number("threshold", 0.5, 0, 1), "inf", "a number in [0, 1]"),
+    (number("threshold", 0.5, 0, 1), "1.01", "a number in [0, 1]"),
+    (choice("model", "full", ("lite", "full")), "giant", "one of lite, full"),
+    (choice("model", "full", ("lite", "full")), "FULL", "one of lite, full"),
+    (flag("multi"), "maybe", "1 or 0"),
+    (Param("color", "#00ff00", "colour"), "red", "a colour #rrggbb"),
+    (Param("q", "", "text"), "x" * 5000, "text of at most 2048 characters"),
+])
+def test_bad_parameter_message_names_parameter_value_allowed_and_default(spec, raw, allowed):
+    value, message = spec.check(raw)
+    assert value == spec.parse(spec.default)  # the default is used
+    shown = raw if len(raw) <= 80 else raw[:77] + "..."
+    assert message == (f"?{spec.name}={shown!r} is not allowed ({allowed}); "
+                       f"keeping the default {spec.default!r}")
+
+
+@pytest.mark.parametrize("spec, raw, value", [
+    (integer("hold", 8, 1, 120), "12", 12), (integer("hold", 8, 1, 120), None, 8),
+    (number("t", 0.5, 0, 1), "0.25", 0.25), (flag("multi"), "yes", True),
+    (flag("multi"), "0", False), (choice("mode", "video", ("image", "video")), "image", "image"),
+])
+def test_good_or_absent_parameters_are_typed(spec, raw, value):
+    assert spec.check(raw) == (value, None)
+
+
+def test_read_params_reports_each_bad_one_and_never_raises():
+    specs = [integer("hold", 8, 1, 120), choice("mode", "video", ("image", "video")), flag("mic")]
+    values, messages = read_params(specs, {"hold": "abc", "mode": "image", "mic": "2"})
+    assert values == {"hold": 8, "mode": "image", "mic": False}
+    assert [m.split("=")[0] for m in messages] == ["?hold", "?mic"]
+
+
+class _Options:
+    def __init__(self, values):
+        self._values = values
+        self.length = len(values)
+
+    def item(self, i):
+        return SimpleNamespace(value=self._values[i])
+
+
+def _element(tag="input", kind="range", value="", **attrs):
+    base = {"tagName": tag.upper(), "type": kind, "value": value, "min": "", "max": "",
+            "step": "", "checked": False, "id": "x"}
+    return SimpleNamespace(**{**base, **attrs})
+
+
+@pytest.mark.parametrize("element, raw, allowed", [
+    (_element(value="2", min="1", max="4"), "9", "an integer in [1, 4]"),
+    (_element(value="0.5", min="0", max="1", step="0.05"), "2", "a number in [0, 1]"),
+    (_element(kind="number", value="3", min="1", max="20"), "2.5", "an integer in [1, 20]"),
+    (_element(kind="checkbox"), "maybe", "1 or 0"),
+    (_element(tag="select", value="full", options=_Options(["lite", "full"])), "x",
+     "one of lite, full"),
+    (_element(kind="color", value="#000000"), "#12345", "a colour #rrggbb"),
+])
+def test_controls_are_checked_by_the_same_layer(element, raw, allowed):
+    assert parse_control(element, raw) == (None, allowed)
+    assert control_param(element, "x").describe() == allowed
+
+
+def test_good_control_values_are_kept():
+    assert parse_control(_element(value="2", min="1", max="4"), " 3") == ("3", None)
+    assert parse_control(_element(kind="checkbox"), "on") == (True, None)

@@ -1,22 +1,28 @@
 // The frame loop: one async Python step per new video frame, frames dropped (not queued) while
-// a step runs.
+// a step runs, paused while the tab is hidden.
 
 import { state } from './page.js';
 
 // Calls `step(timestampMs)` (an async Python callable) for each new video frame. While a step
-// is running new frames are dropped, never queued. Returns a controller with stop().
+// is running new frames are dropped, never queued. While the document is hidden the loop pauses
+// (window.frontml.paused) and resumes when it is shown again (browsers throttle hidden tabs
+// anyway; pausing makes it explicit and costs nothing). Returns a controller with stop().
 export function startLoop(video, step) {
   let running = true;
   let busy = false;
   let dropped = 0;
+  let paused = document.visibilityState === 'hidden';
+  let generation = 0; // callbacks scheduled before a pause/resume are ignored: one chain only
   const useRvfc = 'requestVideoFrameCallback' in HTMLVideoElement.prototype && video instanceof HTMLVideoElement;
   const schedule = () => {
-    if (!running) return;
-    if (useRvfc) video.requestVideoFrameCallback(tick);
-    else requestAnimationFrame(tick);
+    if (!running || paused) return;
+    const g = generation;
+    const callback = (now) => tick(now, g);
+    if (useRvfc) video.requestVideoFrameCallback(callback);
+    else requestAnimationFrame(callback);
   };
-  const tick = (now) => {
-    if (!running) return;
+  const tick = (now, g) => {
+    if (!running || paused || g !== generation) return;
     if (busy) {
       dropped += 1;
       state.stats.dropped = dropped;
@@ -35,10 +41,29 @@ export function startLoop(video, step) {
         busy = false;
       });
   };
+  const visibility = () => {
+    const hidden = document.visibilityState === 'hidden';
+    if (hidden === paused) return;
+    paused = hidden;
+    state.paused = hidden;
+    generation += 1;
+    schedule();
+  };
+  // A new source on the same element (camera reopened, a video file) gets a fresh chain: a
+  // frame callback requested from the old media player may never fire.
+  const restart = () => {
+    generation += 1;
+    schedule();
+  };
+  document.addEventListener('visibilitychange', visibility);
+  if (video instanceof HTMLVideoElement) video.addEventListener('playing', restart);
+  state.paused = paused;
   schedule();
   return {
     stop() {
       running = false;
+      document.removeEventListener('visibilitychange', visibility);
+      if (video instanceof HTMLVideoElement) video.removeEventListener('playing', restart);
     },
     get dropped() {
       return dropped;

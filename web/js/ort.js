@@ -10,6 +10,49 @@ const ORT_BUNDLES = {
 
 const ortModules = {};
 
+// The wasm memories created after this module loaded (onnxruntime-web's: Pyodide's predates it),
+// tracked weakly so soak tests and bench/soak.py can see ORT's wasm heap (wasmMemoryBytes).
+const wasmMemories = [];
+const trackMemory = (memory) => {
+  if (memory instanceof WebAssembly.Memory) wasmMemories.push(new WeakRef(memory));
+};
+if (!WebAssembly.frontmlTracked) {
+  WebAssembly.frontmlTracked = true;
+  const NativeMemory = WebAssembly.Memory;
+  WebAssembly.Memory = new Proxy(NativeMemory, {
+    construct(target, args, newTarget) {
+      const memory = Reflect.construct(target, args, newTarget);
+      trackMemory(memory);
+      return memory;
+    },
+  });
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const native = WebAssembly[name];
+    if (!native) continue;
+    WebAssembly[name] = async function (...args) {
+      const out = await native.apply(this, args);
+      const instance = out instanceof WebAssembly.Instance ? out : out.instance;
+      for (const value of Object.values(instance?.exports || {})) trackMemory(value);
+      return out;
+    };
+  }
+}
+
+// Bytes of the live wasm memories onnxruntime-web made (linear memory never shrinks: a leak
+// shows as growth across repeated model switches, not as a failure to come back down).
+export function wasmMemoryBytes() {
+  const seen = new Set();
+  let bytes = 0;
+  for (const ref of wasmMemories) {
+    const memory = ref.deref();
+    if (memory && !seen.has(memory)) {
+      seen.add(memory);
+      bytes += memory.buffer.byteLength;
+    }
+  }
+  return bytes;
+}
+
 export function autoThreads() {
   // Threads need cross-origin isolation (SharedArrayBuffer); leave a core for the page.
   if (!globalThis.crossOriginIsolated) return 1;

@@ -9,6 +9,7 @@ from frontml.tasks.hands import (
     SignSpeller,
 )
 from frontml.web.page import Page
+from frontml.web.params import integer
 
 page = await Page().init("./py/hands.py")  # noqa: F704 (PyScript runs this with top-level await)
 doc = page.doc
@@ -16,7 +17,7 @@ STORE_KEY = "hands"
 COLOURS = {"Left": "#40c4ff", "Right": "#00e676"}
 state = {"hands": []}
 signs = SignClassifier()
-speller = SignSpeller(hold_frames=int(page.param("hold", "8")))
+speller = SignSpeller(hold_frames=page.param(integer("hold", 8, 1, 120)))
 status = doc.getElementById("teach-status")
 labels_box = doc.getElementById("labels")
 

@@ -14,7 +14,8 @@ from frontml.models import entry
 from frontml.tasks.speech import AudioChunk
 from frontml.tasks.speech.audio import RATE, from_int16_bytes, resample, to_int16_bytes
 from frontml.timing import StageTimer
-from frontml.web.page import Page, query_param, to_plain_js
+from frontml.web.page import Page, to_plain_js
+from frontml.web.params import flag
 
 page = await Page().init("./py/speech.py")  # noqa: F704 (PyScript runs it with top-level await)
 base = "new URL('./js/', document.baseURI).href"
@@ -31,7 +32,7 @@ state = {"events": [], "file_events": None, "hops": 0, "busy": False, "file": No
 
 
 def options() -> dict:
-    return {"threshold": float(el["threshold"].value or 0.5)}
+    return {"threshold": page.option("threshold")}
 
 
 det = await page.create_task("speech", options())  # noqa: F704 (None if it failed: shown)
@@ -401,6 +402,6 @@ if det is not None:
     await restore()  # noqa: F704
     asyncio.ensure_future(stream_loop())
     publish()
-    if query_param("mic") == "1":
+    if page.param(flag("mic")):
         await start_mic()  # noqa: F704
 page.ready()

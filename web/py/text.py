@@ -130,7 +130,7 @@ async def search(*_):
     query = el("query").value
     if not query.strip():
         return
-    k = max(1, int(el("top-k").value or 3))
+    k = page.option("top-k")
     t0 = time.perf_counter()
     vec = await page.task.embed(query)
     t1 = time.perf_counter()

@@ -4,16 +4,19 @@ from array import array
 from pyodide.code import run_js
 from pyodide.ffi import to_js
 
+from frontml.tasks.face.options import DETECTORS
 from frontml.web.page import Page
+from frontml.web.params import choice
 
 page = await Page().init("./py/tryon.py")  # noqa: F704 (PyScript runs this with top-level await)
 tryon_js = await run_js(  # noqa: F704
     "import(new URL('./js/tryon.js', document.baseURI).href)")
 scene = tryon_js.createTryOn(page.doc.getElementById("stage"), 640, 480)
+DETECTOR = page.param(choice("detector", "short", DETECTORS))  # read (and checked) once
 
 
 async def load():
-    await page.create_task("face", {"detector": page.param("detector", "short"),
+    await page.create_task("face", {"detector": DETECTOR,
                                     "num_faces": 4 if controls["multi"] else 1,
                                     "refine_landmarks": controls["iris"],
                                     "smooth_landmarks": controls["smooth"]})

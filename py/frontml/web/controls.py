@@ -9,12 +9,10 @@ an element `<id>-value` (if any) shows the current value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+from frontml.web.params import Param
 
 
 def control_kind(element) -> str:
@@ -25,28 +23,34 @@ def control_kind(element) -> str:
             "color": "colour"}.get(str(element.type), "text")
 
 
-def parse_control(element, raw: str) -> tuple[Any, str | None]:
-    """(value to set on the element, None) or (None, "what is allowed") for a bad `raw`."""
+def control_param(element, name: str) -> Param:
+    """The `Param` (frontml.web.params) a control's HTML allows, its current value the default:
+    a <select>'s option values, a range/number input's min..max (an integer when its step is a
+    whole number and min is too), a checkbox 1/0, a colour input #rrggbb."""
     kind = control_kind(element)
     if kind == "bool":
-        low = raw.lower()
-        return (low in TRUE, None) if low in TRUE + FALSE else (None, "1 or 0")
+        return Param(name, "1" if element.checked else "0", "bool")
     if kind == "choice":
-        allowed = [str(element.options.item(i).value) for i in range(element.options.length)]
-        return (raw, None) if raw in allowed else (None, "one of " + ", ".join(allowed))
-    if kind == "colour":
-        return (raw, None) if COLOUR.match(raw) else (None, "a colour #rrggbb")
+        allowed = tuple(str(element.options.item(i).value) for i in range(element.options.length))
+        return Param(name, str(element.value), "choice", allowed=allowed)
     if kind == "number":
-        lo = float(element.min) if str(element.min) else float("-inf")
-        hi = float(element.max) if str(element.max) else float("inf")
-        try:
-            number = float(raw)
-        except ValueError:
-            number = float("nan")
-        if lo <= number <= hi:  # NaN fails both
-            return raw, None
-        return None, f"a number in [{element.min}, {element.max}]"
-    return raw, None
+        low = float(element.min) if str(element.min) else None
+        high = float(element.max) if str(element.max) else None
+        step = str(element.step) or "1"  # HTML's default step for number and range
+        whole = (step != "any" and float(step).is_integer()
+                 and (low is None or low.is_integer()))
+        return Param(name, str(element.value), "int" if whole else "number", low=low, high=high)
+    return Param(name, str(element.value), kind)
+
+
+def parse_control(element, raw: str, name: str = "") -> tuple[Any, str | None]:
+    """(value to set on the element, None) or (None, "what is allowed") for a bad `raw`."""
+    spec = control_param(element, name or str(element.id))
+    try:
+        value = spec.parse(raw)
+    except ValueError:
+        return None, spec.describe()
+    return (value if isinstance(value, bool) else raw.strip()), None
 
 
 class Controls:

@@ -24,9 +24,15 @@ drawing helpers (MediaPipe's DrawingUtils role). A page script holds only its op
 
 API
 - `Page.init(source_url=None)`: load the JS glue; show `source_url`'s text in `#source`.
-- `page.param(name, default, allowed=None)`: a query parameter; a value outside `allowed` is
-  reported on the page and `default` is used. `page.debug` (?debug=1), `page.mode`
-  (?mode=video|image), `page.provider` (?provider=wasm|webgl|webgpu).
+- `page.param(Param)` (`frontml.web.params`: choice, integer, number, flag...) or
+  `page.param(name, default, allowed=None)`: a query parameter through the one validation
+  layer; a bad value is named on the page (value, what is allowed) and the default is used.
+  `page.debug` (?debug=1), `page.mode` (?mode=video|image), `page.provider`
+  (?provider=wasm|webgl|webgpu|auto). Parameters the page never reads are named at `ready()`.
+- `page.option(element_id)`: a typed page option not in the URL (a number box), checked against
+  its own HTML the same way; a bad value is named and the HTML default restored.
+- `page.memory()` (also `window.frontml.memory()`): wasm heaps of Pyodide and onnxruntime-web,
+  live Python objects, open models, after a gc (soak tests, bench/soak.py).
 - `page.bind_controls(*ids, params={id: query name}, on_change=callback)` -> `Controls`:
   query parameters set the controls (validated against the control's own HTML: select options,
   range min/max, checkbox 1/0, colour #rrggbb; a bad value is reported and the default kept);
@@ -66,14 +72,16 @@ from typing import Any
 import js
 from pyodide.ffi import JsException, create_once_callable, create_proxy, to_js
 
+import frontml.models
 import frontml.tasks
 from frontml.errors import FrontmlError
 from frontml.runtime.js_glue import glue
 from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
-from frontml.web.controls import Controls, parse_control
+from frontml.web.controls import Controls, control_param, parse_control
 from frontml.web.drawing import Drawing
 from frontml.web.frames import CanvasFrame, grab
+from frontml.web.params import Param, flag
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
 
@@ -113,9 +121,13 @@ class Page(Drawing):
         self._in_step = 0  # frames in flight: a replaced task is closed only after them
         self._retired: list = []
         self._listeners = []  # event-handler proxies live as long as the page
+        self._known: set[str] = set()  # query parameters this page has read
 
     async def init(self, source_url: str | None = None) -> Page:
         self.glue = await glue()
+        self.debug = self.param(flag("debug"))
+        self._memory_proxy = create_proxy(lambda: to_plain_js(self.memory()))
+        js.frontml.memory = self._memory_proxy  # soak tests and bench/soak.py read it
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
         self.provider = self.param("provider", "wasm", PROVIDERS)
         self.mode = self.param("mode", "video", RUNNING_MODES)
@@ -127,14 +139,37 @@ class Page(Drawing):
     def error(self, message: str) -> None:
         self.glue.showError(message)
 
-    def param(self, name: str, default: str, allowed: Sequence[str] | None = None) -> str:
-        """Query parameter `name`; a value outside `allowed` is reported and `default` used."""
-        value = query_param(name, default)
-        if allowed is not None and value not in allowed:
-            self.error(f"?{name}={value!r} is not allowed (one of {', '.join(allowed)}); "
-                       f"using {default!r}")
-            return default
+    def param(self, name: str | Param, default: str = "",
+              allowed: Sequence[str] | None = None) -> Any:
+        """Query parameter `name` checked by the one validation layer (frontml.web.params):
+        pass a `Param` (typed value back) or a name, default and optional allowed values (a
+        string back). A bad value is reported in the error area and the default is used."""
+        spec = name if isinstance(name, Param) else (
+            Param(name, default, "choice", allowed=tuple(allowed)) if allowed is not None
+            else Param(name, default))
+        self._known.add(spec.name)
+        value, problem = spec.check(query_param(spec.name, None))
+        if problem:
+            self.error(problem)
         return value
+
+    def option(self, element_id: str) -> Any:
+        """The typed value of page option `element_id` (an <input>/<select> not bound to the
+        URL), checked against its own HTML like a bound control; a bad value (typed number out
+        of range, empty) is named in the error area and the HTML default is used and restored."""
+        element = self.doc.getElementById(element_id)
+        spec = control_param(element, element_id)
+        if spec.kind in ("bool", "choice"):  # the element itself allows nothing else
+            return spec.parse(spec.default)
+        default = str(element.defaultValue)  # the value in the HTML
+        spec = Param(spec.name, default, spec.kind, spec.allowed, spec.low, spec.high)
+        raw = str(element.value)
+        try:
+            return spec.parse(raw)
+        except ValueError:
+            self.error(spec.message(raw, label=f"{element_id} = "))
+            element.value = default
+            return spec.parse(default)
 
     def listen(self, element, event: str, handler: Callable) -> None:
         """addEventListener with a proxy that lives as long as the page; `element` may be an id.
@@ -172,13 +207,13 @@ class Page(Drawing):
         controls = Controls(elements, names,
                             lambda values: self.glue.setQuery(to_plain_js(values)))
         for control_id, element in elements.items():
-            name = names[control_id]
-            raw = query_param(name, None)
+            spec = control_param(element, names[control_id])
+            self._known.add(spec.name)
+            raw = query_param(spec.name, None)
             if raw is not None:
-                value, allowed = parse_control(element, raw)
+                value, allowed = parse_control(element, raw, spec.name)
                 if allowed is not None:
-                    self.error(f"?{name}={raw!r} is not allowed ({allowed}); "
-                               f"keeping the default {controls.query_value(control_id)!r}")
+                    self.error(spec.message(raw))
                 elif isinstance(value, bool):
                     element.checked = value
                 else:
@@ -195,6 +230,21 @@ class Page(Drawing):
 
             self.listen(element, "change", changed)
         return controls
+
+    def memory(self) -> dict:
+        """What this page holds, after a full garbage collection: Pyodide's and
+        onnxruntime-web's wasm heaps (bytes of linear memory), live Python objects, and how
+        many models `frontml.models.PROVIDERS_USED` lists (only those of open sessions)."""
+        import gc
+
+        import pyodide_js
+
+        gc.collect()
+        module = getattr(pyodide_js, "_module", None)
+        return {"pyodide_wasm": int(module.HEAPU8.buffer.byteLength) if module else None,
+                "ort_wasm": int(self.glue.wasmMemoryBytes()),
+                "py_objects": len(gc.get_objects()),
+                "providers_used": len(frontml.models.PROVIDERS_USED)}
 
     # ------------------------------------------------------------ the task
     def progress_bar(self, model_id: str, loaded: int, total: int) -> None:
@@ -276,9 +326,22 @@ class Page(Drawing):
 
     async def open_image_url(self, url: str) -> bool:
         try:
+            where = js.URL.new(url, js.location.href)
+            local = (str(where.protocol) in ("data:", "blob:")  # in the page: no request
+                     or str(where.origin) == str(js.location.origin))
+        except JsException:  # not a URL at all
+            local = False
+        if not local:  # another site: the CSP would block it anyway
+            self.error(f"?image={url!r} is not allowed (an image on this site: "
+                       f"{js.location.origin}/..., or a data: URL); keeping the default, "
+                       "the camera")
+            return False
+        try:
             self.source = await self.glue.loadImageUrl(url)
         except JsException as exc:
-            self.error(f"?image={url!r} could not be opened: {exc.js_error.message}")
+            self.error(f"?image={url!r} could not be opened ({exc.js_error.message}); "
+                       "allowed: the URL of an image on this site; keeping the default, "
+                       "the camera")
             return False
         return True
 
@@ -323,13 +386,14 @@ class Page(Drawing):
         try:
             if step is not None and file_input and self.doc.getElementById(file_input):
                 self.on_file_input(step, file_input, on_source)
+            self._known.add("image")
             url = query_param("image")
             if step is None:
                 pass
-            elif url:
-                await self.open_image_url(url)
-            else:
-                await self.open_camera()  # on failure the page says why; files still work
+            elif not (url and await self.open_image_url(url)):
+                # a bad ?image= is named and the page runs on its default source, the camera;
+                # on failure the page says why and files still work
+                await self.open_camera()
             if load is not None:
                 await load()
             if step is not None and self.source is not None:
@@ -361,8 +425,10 @@ class Page(Drawing):
             results = await step(frame, self.timer)
         finally:
             self._in_step -= 1
-            while self._retired and not self._in_step:
-                self._retired.pop().close()
+            if self._retired and not self._in_step:
+                while self._retired:
+                    self._retired.pop().close()
+                self.show_backend()  # the closed task's models leave the HUD
         total = (time.perf_counter() - start) * 1000.0 + self.timer.ms.get("grab", 0.0)
         now = time.perf_counter()
         if self._last_time is not None:
@@ -427,4 +493,12 @@ class Page(Drawing):
             self._step_proxy = None
 
     def ready(self) -> None:
+        """Mark the page ready (tests wait for it); name query parameters it never read (a typo
+        like ?modle=full would otherwise be ignored silently)."""
+        if not js.frontml.ready:
+            names = js.Array.from_(js.URLSearchParams.new(js.location.search).keys())
+            for name in dict.fromkeys(str(n) for n in names):
+                if name not in self._known:
+                    self.error(f"?{name} is not a parameter of this page (it reads: "
+                               f"{', '.join(sorted(self._known))}); ignored")
         js.frontml.ready = True
