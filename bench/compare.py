@@ -240,12 +240,17 @@ METRIC = {"pose": "/ torso", "face_mesh": "/ inter-ocular", "hands": "/ palm",
 def mediapipe_rows(benches: dict, frontml: dict, labels: list[str], seconds: float) -> list:
     """One row per MediaPipe solution: FPS, ms/frame, frontml's FPS on the same video, ratio,
     distance of the landmarks / masks."""
+    return anchor_rows(benches, frontml, seconds, "MediaPipe", [
+        (label, solution, f"mediapipe.html?solution={solution}"
+                          f"&options={quote(json.dumps(options))}", video, ours_label)
+        for label, solution, options, video, ours_label in MEDIAPIPE if label in labels])
+
+
+def anchor_rows(benches: dict, frontml: dict, seconds: float, kind: str, entries) -> list:
+    """Run each (label, solution, anchor page query, video, frontml label) entry."""
     rows = []
-    for label, solution, options, video, ours_label in MEDIAPIPE:
-        if label not in labels:
-            continue
-        log(f"measuring MediaPipe {label} ...")
-        query = f"mediapipe.html?solution={solution}&options={quote(json.dumps(options))}"
+    for label, solution, query, video, ours_label in entries:
+        log(f"measuring {kind} {label} ...")
         extra = "anchor.maskPlanes()" if solution == "selfie_segmentation" else None
         ours = frontml.get(ours_label)
         try:
@@ -280,27 +285,9 @@ def mediapipe_table(rows: list, anchor: str = "MediaPipe legacy web solution",
 
 def tasks_rows(benches: dict, frontml: dict, labels: list[str], seconds: float) -> list:
     """One row per MediaPipe Tasks Vision configuration, shaped like mediapipe_rows'."""
-    rows = []
-    for label, task, bundle, video, ours_label in TASKS:
-        if label not in labels:
-            continue
-        log(f"measuring MediaPipe Tasks {label} ...")
-        solution = TASK_SOLUTION[task]
-        extra = "anchor.maskPlanes()" if task == "segmenter" else None
-        ours = frontml.get(ours_label)
-        try:
-            mp = anchor_run(benches[video], f"tasks.html?task={task}&model={bundle}", seconds,
-                            extra_js=extra)
-        except Exception as exc:  # noqa: BLE001 (reported in the table)
-            rows.append({"label": label, "solution": solution, "error": str(exc)[:200],
-                         "ours_label": ours_label})
-            continue
-        ratio = ours["fps"] / mp["fps"] if ours and ours.get("fps") and mp["fps"] else None
-        rows.append({"label": label, "solution": solution, "fps": mp["fps"], "ms": mp["ms"],
-                     "ours_label": ours_label, "ours_fps": ours.get("fps") if ours else None,
-                     "ratio": ratio,
-                     "distance": distance(solution, (ours or {}).get("results"), mp, label)})
-    return rows
+    return anchor_rows(benches, frontml, seconds, "MediaPipe Tasks", [
+        (label, TASK_SOLUTION[task], f"tasks.html?task={task}&model={bundle}", video, ours_label)
+        for label, task, bundle, video, ours_label in TASKS if label in labels])
 
 
 def tasks_table(rows: list) -> str:

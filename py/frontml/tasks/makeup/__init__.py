@@ -26,14 +26,14 @@ from frontml.tasks.core.result import FrameResult
 from frontml.tasks.core.task import TaskBase
 from frontml.tasks.face import DETECTORS, Face, FaceOptions, create_face_mesh
 from frontml.tasks.makeup.geometry import LAYERS, Geometry, build_geometry
-from frontml.tasks.makeup.look import FINISHES, Look, parse_color
+from frontml.tasks.makeup.look import FINISHES, Look, LookFields, parse_color
 from frontml.timing import StageTimer
 
 LOOK_FIELDS = tuple(f.name for f in fields(Look))
 
 
 @dataclass(frozen=True)
-class MakeupOptions(LandmarkerOptions):
+class MakeupOptions(LookFields, LandmarkerOptions):
     """The face mesh's options (detector, num_faces, confidences, smoothing) plus the look:
     lip_color / blush_color / liner_color / brow_color ('#rrggbb', '' = off), their
     *_intensity in [0, 1], lip_finish ("gloss" | "matte") and guard (the lips' occlusion
@@ -41,16 +41,6 @@ class MakeupOptions(LandmarkerOptions):
 
     detector: str = "short"
     num_faces: int = 1
-    lip_color: str = "#b0122c"
-    lip_intensity: float = 0.6
-    lip_finish: str = "gloss"
-    blush_color: str = ""
-    blush_intensity: float = 0.35
-    liner_color: str = ""
-    liner_intensity: float = 0.85
-    brow_color: str = ""
-    brow_intensity: float = 0.45
-    guard: bool = True
 
     def validate(self) -> None:
         check_choice("detector", self.detector, DETECTORS)

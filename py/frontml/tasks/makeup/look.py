@@ -51,8 +51,8 @@ def check_amount(name: str, value: float) -> float:
 
 
 @dataclass(frozen=True)
-class Look:
-    """Colours as '#rrggbb' ('' = layer off) and amounts in [0, 1]."""
+class LookFields:
+    """The look's settings (shared by `Look` and the task's `MakeupOptions`)."""
 
     lip_color: str = "#b0122c"
     lip_intensity: float = 0.6
@@ -64,6 +64,11 @@ class Look:
     brow_color: str = ""
     brow_intensity: float = 0.45
     guard: bool = True  # the occlusion guard on the lips (see the module doc)
+
+
+@dataclass(frozen=True)
+class Look(LookFields):
+    """Colours as '#rrggbb' ('' = layer off) and amounts in [0, 1]."""
 
     def __post_init__(self) -> None:
         for layer in ("lip", "blush", "liner", "brow"):
