@@ -26,8 +26,9 @@ CASES = {
                "?image='/nope.png' could not be opened", "keeping the default, the camera"],
               f"{FRAMES} && {RESULTS}.mean !== undefined"),
     "pose": ("model=giant&multi=maybe&smooth=2&image=/index.html",
-             ["?model='giant' is not allowed (one of full, lite, heavy, movenet); "
-              "keeping the default 'full'", "?multi='maybe' is not allowed (1 or 0)",
+             ["?model='giant' is not allowed (one of full, lite, heavy, movenet, "
+              "movenet_lightning, movenet_thunder); keeping the default 'full'",
+              "?multi='maybe' is not allowed (1 or 0)",
               "?smooth='2'", "?image='/index.html' could not be opened"],
              f"{FRAMES} && {RESULTS}.poses?.[0]?.landmarks?.length === 33"),
     "segment": ("model=huge&threshold=5&color=red&blur=-1&feather=abc&image=http://%5Bx",
