@@ -223,7 +223,7 @@ def _clustered(n: int, dim: int, seed: int = 1, dups: int = 0):
     ("cosine", "knn", "float16"), ("euclidean", "knn", "float32"),
     ("euclidean", "logistic", "int8"), ("cosine", "knn", "int8")])
 def test_onnx_search_gives_the_pure_python_predictions(onnx_search, metric, head, encoding):
-    import asyncio
+    from frontml.runtime import run_sync  # (a running loop from the e2e tests is allowed)
 
     rows, queries = _clustered(300, 48, dups=20)
     clf = Classifier(Backbone("b", "", 48, "x", metric), head=head, k=5, encoding=encoding,
@@ -233,7 +233,7 @@ def test_onnx_search_gives_the_pure_python_predictions(onnx_search, metric, head
     assert clf._bank.ready()
     fast = [clf.predict(q).to_json() for q in queries]
     many = [p.to_json() for p in clf.predict_many(queries)]
-    awaited = [asyncio.run(clf.predict_async(q)).to_json() for q in queries]
+    awaited = [run_sync(clf.predict_async(q)).to_json() for q in queries]
     slow = _pure(onnx_search, lambda: [clf.predict(q).to_json() for q in queries])
     assert fast == slow and many == slow and awaited == slow
     assert clf._bank._np is not None  # it really went through the graph
@@ -265,10 +265,10 @@ def test_onnx_search_gives_the_same_evaluation(onnx_search):
 
 
 def test_onnx_search_gives_the_same_text_hits(onnx_search):
-    import asyncio
     import math
     from array import array
 
+    from frontml.runtime import run_sync  # (a running loop from the e2e tests is allowed)
     from frontml.tasks.text.search import SearchIndex
 
     rng = random.Random(3)
@@ -284,7 +284,7 @@ def test_onnx_search_gives_the_same_text_hits(onnx_search):
         index.remove(doc_id)                             # swap-removes
     queries = [vecs[5], vecs[30], *([rng.gauss(0, 1) for _ in range(384)] for _ in range(4))]
     fast = [[h.to_json() for h in index.search(q, 5)] for q in queries]
-    awaited = [[h.to_json() for h in asyncio.run(index.search_async(q, 5))] for q in queries]
+    awaited = [[h.to_json() for h in run_sync(index.search_async(q, 5))] for q in queries]
     slow = _pure(onnx_search, lambda: [[h.to_json() for h in index.search(q, 5)]
                                        for q in queries])
     assert fast == slow and awaited == slow
