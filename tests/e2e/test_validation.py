@@ -105,5 +105,5 @@ def test_bad_typed_page_option_is_named_and_the_default_restored(page, server_ur
     page.wait_for_function("window.frontml.errors.length > 0", timeout=ms(30_000))
     errors = _errors(page)
     assert any("threshold = '5' is not allowed (a number in [0.3, 0.99]); keeping the default "
-               "'0.7'" in e for e in errors), errors
-    assert page.input_value("#threshold") == "0.7"
+               "'0.5'" in e for e in errors), errors
+    assert page.input_value("#threshold") == "0.5"
