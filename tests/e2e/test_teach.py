@@ -44,7 +44,8 @@ def test_teach_two_classes_persist_export_import(page, browser, server_url, tmp_
     assert res["prediction"]["label"] == "astronaut"
     # class 2 from a picked photo (the mirror image: another pose)
     page.set_input_files("#file", str(mirrored))
-    wait_for(page, f"{RESULTS}.has_vector === true && {RESULTS}.prediction")
+    wait_for(page, f"{RESULTS}.still === true && {RESULTS}.has_vector === true"
+                   f" && {RESULTS}.prediction")
     page.fill("#new-class", "mirrored")
     page.click("#add-class")
     for _ in range(3):

@@ -264,12 +264,15 @@ async def step(frame, timer):
         if feature == "action":
             out["window_frames"] = window.n_frames
     state["vector"] = vec
+    # a still image runs once: its one example comes from pressing the button, not from this step
+    live = page.source is page.video
+    out["still"] = not live
     # image examples keep a small JPEG in the classifier file (what the camera saw)
     state["thumbnail"] = (bytes((await page.glue.learnThumbnail(frame.canvas)).to_py())
                           if feature == "image" and vec is not None else None)
     prediction = None
     with timer.stage("post"):
-        if vec is not None and state["recording"] is not None:
+        if vec is not None and live and state["recording"] is not None:
             add_current(state["recording"])
         if vec is not None and len(clf):
             # the ONNX vector search over large example sets (frontml.learn.vecsearch)
