@@ -1,5 +1,5 @@
 """The speech-commands head: a small MLP stored as plain JSON (models/speech_build.py writes it),
-scored in pure Python over the mean+max pool of the last 16 embeddings."""
+scored in pure Python over the mean+max(+std) pool of the last 16 embeddings."""
 
 from __future__ import annotations
 
@@ -12,18 +12,24 @@ from frontml.errors import ModelError
 FORMAT = "frontml.speech_head/1"
 
 
-def pool(window: list[array]) -> list[float]:
-    """[T][96] -> 192: mean over time, then max over time (the build's `pool`)."""
+def pool(window: list[array], std: bool = False) -> list[float]:
+    """[T][96] -> 192: mean over time, then max over time (the build's `pool`); with `std`,
+    then the standard deviation over time (288)."""
     n = len(window)
     dims = len(window[0])
     mean = [0.0] * dims
+    sq = [0.0] * dims
     mx = list(window[0])
     for e in window:
         for i, v in enumerate(e):
             mean[i] += v
+            sq[i] += v * v
             if v > mx[i]:
                 mx[i] = v
-    return [m / n for m in mean] + mx
+    mean = [m / n for m in mean]
+    if not std:
+        return mean + mx
+    return mean + mx + [math.sqrt(max(0.0, s / n - m * m)) for s, m in zip(sq, mean, strict=True)]
 
 
 class CommandsHead:
@@ -37,6 +43,7 @@ class CommandsHead:
         self.words: list[str] = list(doc["words"])
         self.window: int = int(doc["window"])
         self.threshold: float = float(doc.get("threshold", 0.5))
+        self.std: bool = doc.get("pooling", "mean+max") == "mean+max+std"
         mean, std = doc["mean"], doc["std"]
         (l1, l2) = doc["layers"]
         self.w1 = [array("d", [w / s for w, s in zip(row, std, strict=True)]) for row in l1["w"]]
@@ -54,4 +61,4 @@ class CommandsHead:
         return [v / s for v in e]
 
     def score_window(self, window: list[array]) -> dict[str, float]:
-        return dict(zip(self.classes, self.probs(pool(window)), strict=True))
+        return dict(zip(self.classes, self.probs(pool(window, self.std)), strict=True))

@@ -1,0 +1,182 @@
+"""Fast what-if evaluation of speech-commands heads and detection settings.
+
+    .venv-build/bin/python bench/speech_sim.py [--quick]
+
+The flite/festival test clips of bench/speech_eval.py are embedded once exactly as streamed (one
+embedding per 80 ms hop, cached in models/.cache/speech/test-*.npz); a head then scores every
+hop in numpy and `simulate` replays the detector's event logic (SpeechDetector._hop / _emit).
+Used to choose the head and its settings; the numbers in README come from speech_eval.py, which
+runs the real detector.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "models"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import speech_build as sb  # noqa: E402
+import speech_data as sd  # noqa: E402
+import speech_eval as ev  # noqa: E402
+
+TAIL = 6400  # the 0.4 s of silence speech_eval.detect appends
+
+
+def test_set(feats: sb.Features, quick: bool, log=print) -> dict:
+    """{"clips": [(group, target, [hops+15, 96])...]} for the base-word, other-word and prose
+    conditions of speech_eval (same seeds, same order)."""
+    import fetch
+
+    mel_p, emb_p = sb.feature_paths()
+    key = sd.digest("speech-test/1", quick, ev.voices(quick), sd.WORDS, sd.UNKNOWN_TEST,
+                    ev.PROSE, fetch.sha256_file(mel_p), fetch.sha256_file(emb_p))
+    path = sb.CACHE / "speech" / f"test-{key}.npz"
+    if path.exists():
+        with np.load(path, allow_pickle=False) as z:
+            return unpack(dict(z))
+    clips: list[tuple[str, str, np.ndarray]] = []
+    rng = np.random.default_rng(7)
+    for snr in (None, 20.0, 15.0):
+        for engine, voice in ev.voices(quick):
+            for word in sd.WORDS:
+                x = ev.clip(ev.tts(engine, voice, word), rng, snr)
+                clips.append(("clean" if snr is None else f"{snr:.0f} dB", word, x))
+    rng = np.random.default_rng(8)
+    words = sd.UNKNOWN_TEST[::3] if quick else sd.UNKNOWN_TEST
+    for engine, voice in ev.voices(quick):
+        for w in words:
+            clips.append(("other", w, ev.clip(ev.tts(engine, voice, w), rng, None)))
+    sentences = [s.strip() + "." for s in ev.PROSE.split(".") if s.strip()]
+    for engine, voice in ev.voices(quick):
+        x = np.concatenate([np.concatenate([0.3 * (s := ev.tts(engine, voice, t)) / np.abs(s).max(),
+                                            np.zeros(4000, np.float32)]) for t in sentences])
+        clips.append(("prose", "", x.astype(np.float32)))
+    rng = np.random.default_rng(9)
+    parts = [sd.colored_noise(rng, 16000 * 15, k) * 10 ** (lvl / 20)
+             for k in ("white", "pink", "brown", "hum") for lvl in (-40, -20)]
+    clips.append(("noise", "", np.clip(np.concatenate(parts), -1, 1).astype(np.float32)))
+    log(f"  embedding {len(clips)} test clips")
+    embs = [stream_all(feats, np.concatenate([c[2], np.zeros(TAIL, np.float32)]))
+            for c in clips]
+    out = {"group": np.array([c[0] for c in clips]), "target": np.array([c[1] for c in clips]),
+           "lens": np.array([len(e) for e in embs]), "emb": np.concatenate(embs)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **out)
+    return unpack(out)
+
+
+def unpack(z: dict) -> dict:
+    ends = np.cumsum(z["lens"])
+    embs = np.split(z["emb"], ends[:-1])
+    return {"clips": list(zip(z["group"].tolist(), z["target"].tolist(), embs, strict=True))}
+
+
+def stream_all(feats: sb.Features, x: np.ndarray) -> np.ndarray:
+    """One clip -> [15 + hops, 96]: 15 silence embeddings (the detector's initial history), then
+    the embedding of every hop, as StreamingFeatures computes them."""
+    hops = len(x) // 1280
+    e = feats.stream(x[None, : hops * 1280], last=hops)[0]
+    sil = feats.stream(np.zeros((1, 1280), np.float32), last=1)[0]
+    return np.concatenate([np.repeat(sil, 15, 0), e]).astype(np.float32)
+
+
+def windows(e: np.ndarray, n: int = sb.WINDOW) -> np.ndarray:
+    """[15 + hops, 96] -> [hops, n, 96]: the head's window after each hop."""
+    idx = np.arange(len(e) - 15)[:, None] + np.arange(16 - n, 16)[None]
+    return e[idx]
+
+
+def simulate(probs: np.ndarray, classes: list[str], words: list[str], threshold: float,
+             emit_after: int = 3, min_hits: int = 2, margin: float = 0.0,
+             quiet_hops: int = 13) -> list[str]:
+    """The detector's event logic over per-hop probabilities (base words only)."""
+    events: list[str] = []
+    cand: dict | None = None
+    fired: str | None = None
+    quiet_until = 0
+    wset = {classes.index(w) for w in words}
+
+    def emit(hop: int) -> None:
+        nonlocal cand, fired, quiet_until
+        c, cand = cand, None
+        if c is None or c["hits"] < min_hits:
+            return
+        events.append(c["word"])
+        quiet_until = hop + quiet_hops
+        fired = c["word"]
+
+    for h, p in enumerate(probs, start=1):
+        order = np.argsort(p)
+        k, second = int(order[-1]), float(p[order[-2]])
+        found = None
+        if k in wset and p[k] >= threshold and p[k] - second >= margin:
+            found = (classes[k], float(p[k]))
+        if fired is not None and (found is None or found[0] != fired):
+            fired = None
+        if h < quiet_until or (found is not None and found[0] == fired):
+            continue
+        if found is None:
+            emit(h)
+            continue
+        if cand is None:
+            cand = {"word": found[0], "score": found[1], "first": h, "hits": 0}
+        elif found[1] > cand["score"]:
+            cand.update(word=found[0], score=found[1])
+        cand["hits"] += 1
+        if h - cand["first"] + 1 >= emit_after:
+            emit(h)
+    emit(len(probs) + 1)
+    return events
+
+
+def evaluate(score, data: dict, classes: list[str], words: list[str], **kw) -> dict:
+    """score: [hops, 16, 96] -> [hops, classes]. Returns the speech_eval metrics."""
+    stats: dict[str, list] = {}
+    for group, target, e in data["clips"]:
+        evs = simulate(score(windows(e)), classes, words, **kw)
+        stats.setdefault(group, []).append((target, evs, len(e) - 15))
+    out = {}
+    for cond in ("clean", "20 dB", "15 dB"):
+        rows = stats[cond]
+        out[cond] = (np.mean([evs == [t] for t, evs, _ in rows]),
+                     np.mean([any(w != t for w in evs) for t, evs, _ in rows]))
+    out["fa"] = np.mean([bool(evs) for _, evs, _ in stats["other"]])
+    hops = sum(n for *_, n in stats["prose"])
+    out["prose_per_h"] = sum(len(evs) for _, evs, _ in stats["prose"]) / (hops * 0.08) * 3600
+    out["noise"] = sum(len(evs) for _, evs, _ in stats["noise"])
+    return out
+
+
+def fmt(r: dict) -> str:
+    return (f"clean {100 * r['clean'][0]:5.1f} ({100 * r['clean'][1]:4.1f} wrong)  "
+            f"20dB {100 * r['20 dB'][0]:5.1f}  15dB {100 * r['15 dB'][0]:5.1f}  "
+            f"FA {100 * r['fa']:5.1f}  prose {r['prose_per_h']:5.0f}/h  noise {r['noise']}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    feats = sb.Features(*sb.feature_paths())
+    data = test_set(feats, args.quick)
+    import json
+
+    doc = json.loads((ROOT / "web" / "models" / "speech_commands.json").read_text())
+    head = {"mean": np.array(doc["mean"]), "std": np.array(doc["std"]),
+            "w1": np.array(doc["layers"][0]["w"]).T, "b1": np.array(doc["layers"][0]["b"]),
+            "w2": np.array(doc["layers"][1]["w"]).T, "b2": np.array(doc["layers"][1]["b"])}
+    pooling = doc.get("pooling", "mean+max")
+    r = evaluate(lambda w: sb.head_probs(head, sb.pool(w, pooling)), data, doc["classes"],
+                 doc["words"], threshold=doc["threshold"])
+    print("shipped head:", fmt(r))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
