@@ -1,6 +1,6 @@
 """Where in-page inference time goes: onnxruntime-web vs native onnxruntime, per operator class.
 
-    python -m bench.op_profile [MODEL ...] [--threads 1] [--runs 20] [--rounds 3]
+    python -m bench.op_profile [MODEL_ID | FILE.onnx ...] [--threads 1] [--runs 20] [--rounds 3]
 
 For each model (web/models/<id>.onnx, zeros in) the page (`web/bench/ort.html`, the wasm bundle
 frontml uses) and native onnxruntime run with the same intra-op thread count, alternating
@@ -247,12 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     work: list[tuple[str, bytes, str | None]] = []
-    for m in args.models:
-        path = WEB / "models" / f"{m}.onnx"
+    for m in args.models:  # a model id, or any .onnx file (e.g. an older build to compare)
+        path = Path(m) if m.endswith(".onnx") else WEB / "models" / f"{m}.onnx"
         if not path.is_file():
             print(f"no model {path} (run ./dev build {m})", file=sys.stderr)
             return 2
-        work.append((m, path.read_bytes(), f"/models/{m}.onnx"))
+        url = f"/models/{m}.onnx" if path.parent == WEB / "models" else None
+        work.append((m if url else path.name, path.read_bytes(), url))
     if not args.no_synthetic:
         work += [(k, v, None) for k, v in synthetic_models().items()]
     rows = []
