@@ -133,8 +133,14 @@ def run(args, only_compare: bool = False) -> str:
         ort = compare.ort_rows(bench, ort_models, 5 if quick else args.runs)
         sections += ["### Plain model latency: onnxruntime-web in the page vs native "
                      "onnxruntime (CPython)",
-                     "Median of N runs on zeros after one warm-up; the page runs "
-                     "`web/bench/ort.html` (ORT-web wasm, the thread count frontml uses).",
+                     "Median of N runs on zeros; the page runs `web/bench/ort.html` (ORT-web "
+                     "wasm, the thread count frontml uses), native onnxruntime the same thread "
+                     "count. 'Before' = N runs right after one warm-up (how this table was "
+                     "measured until 2026-12-02); 'steady' = N runs once V8 has tiered the ORT "
+                     "wasm up from its baseline compiler (at least 5 s of warm-up, longer while "
+                     "the latest runs are still far above the best), which is what a page that "
+                     "keeps running sees. `python -m bench.op_profile` splits the remaining "
+                     "gap by operator class.",
                      compare.ort_table(ort)]
         starts = compare.startup_rows(bench, startup_pages)
         sections += ["### Start-up and size",
