@@ -129,6 +129,9 @@ class Page(Drawing):
         self._memory_proxy = create_proxy(lambda: to_plain_js(self.memory()))
         js.frontml.memory = self._memory_proxy  # soak tests and bench/soak.py read it
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
+        # ?grab=frame|canvas: other frame paths (VideoFrame -> WebGL texture; the old video ->
+        # CPU canvas -> texture), for benchmarks and browsers without VideoFrame.copyTo
+        self.glue.setGrabMode(self.param("grab", "cpu", ("cpu", "frame", "canvas")))
         self.provider = self.param("provider", "wasm", PROVIDERS)
         self.mode = self.param("mode", "video", RUNNING_MODES)
         if source_url:
@@ -401,11 +404,12 @@ class Page(Drawing):
         finally:
             self.ready()
 
-    def grab(self, timestamp_ms: float) -> CanvasFrame | None:
+    async def grab(self, timestamp_ms: float) -> CanvasFrame | None:
         start = time.perf_counter()
-        frame = grab(self.source, self._grab_canvas, timestamp_ms)
+        frame = await grab(self.source, self._grab_canvas, timestamp_ms)
         if frame is not None:
-            self._grab_canvas = frame.canvas
+            if not hasattr(frame.canvas, "displayWidth"):  # a canvas copy, reused; not a VideoFrame
+                self._grab_canvas = frame.canvas
             self.timer.add("grab", (time.perf_counter() - start) * 1000.0)
         return frame
 
@@ -416,7 +420,7 @@ class Page(Drawing):
             return None
         self.timer.reset()
         ts = js.performance.now() if timestamp_ms is None else timestamp_ms
-        frame = self.grab(ts)
+        frame = await self.grab(ts)
         if frame is None:
             return None
         start = time.perf_counter()
