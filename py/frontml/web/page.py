@@ -133,6 +133,8 @@ class Page(Drawing):
         # CPU canvas -> texture), for benchmarks and browsers without VideoFrame.copyTo
         self.glue.setGrabMode(self.param("grab", "cpu", ("cpu", "frame", "canvas")))
         self.provider = self.param("provider", "wasm", PROVIDERS)
+        self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
+        self.param(flag("ortwarm", True))  # read by web/js/boot.js (0: no early ORT start-up)
         self.mode = self.param("mode", "video", RUNNING_MODES)
         if source_url:
             await self.glue.showSource(source_url, self.doc.getElementById("source"))
@@ -244,8 +246,9 @@ class Page(Drawing):
 
         gc.collect()
         module = getattr(pyodide_js, "_module", None)
-        return {"pyodide_wasm": int(module.HEAPU8.buffer.byteLength) if module else None,
-                "ort_wasm": int(self.glue.wasmMemoryBytes()),
+        heap = module.HEAPU8.buffer if module else None
+        return {"pyodide_wasm": int(heap.byteLength) if heap else None,
+                "ort_wasm": int(self.glue.wasmMemoryBytes(heap)),
                 "py_objects": len(gc.get_objects()),
                 "providers_used": len(frontml.models.PROVIDERS_USED)}
 
