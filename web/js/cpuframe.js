@@ -107,8 +107,26 @@ function rint(x) {
   return r - x === 0.5 && (r & 1) ? r - 1 : r;
 }
 
+// One output channel from four taps, numpy's float32 operation order, then np.rint + clip.
+function blend(p00, p01, p10, p11, fx, gx, fy, gy) {
+  const top = f32(f32(p00 * gx) + f32(p01 * fx));
+  const bottom = f32(f32(p10 * gx) + f32(p11 * fx));
+  const v = f32(f32(top * gy) + f32(bottom * fy));
+  let r = Math.round(v);
+  if (r - v === 0.5 && (r & 1)) r -= 1; // round half to even
+  return r < 0 ? 0 : r > 255 ? 255 : r;
+}
+
+// Index of a tap's RGBA, clamped (replicate), or -1 outside (zero border).
+function tap(px, x, y, w, h, row, replicate) {
+  if (x >= 0 && y >= 0 && x < w && y < h) return y * row + x * 4;
+  if (!replicate) return -1;
+  return Math.min(Math.max(y, 0), h - 1) * row + Math.min(Math.max(x, 0), w - 1) * 4;
+}
+
 // ArrayFrame.warp (py/frontml/image.py), operation for operation: sx/sy in float64, the
-// fractions and every product and sum rounded to float32 like numpy's float32 arrays.
+// fractions and every product and sum rounded to float32 like numpy's float32 arrays. Taps
+// inside the frame take a straight path; the border (zero / replicate) a general one.
 export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
   const w = src.width, h = src.height;
   // rows the taps reach (the corners bound an affine map), converted once per frame
@@ -120,18 +138,8 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
   }
   src.ensureRows(Math.floor(lo) - 2, Math.ceil(hi) + 2);
   const px = src.rgba;
+  const row = w * 4;
   const out = new Uint8Array(outW * outH * 4);
-  const t00 = new Float32Array(4), t01 = new Float32Array(4), t10 = new Float32Array(4), t11 = new Float32Array(4);
-  const tap = (t, yy, xx) => {
-    const inside = xx >= 0 && xx < w && yy >= 0 && yy < h;
-    if (!inside && !replicate) {
-      t[0] = t[1] = t[2] = t[3] = 0;
-      return;
-    }
-    const cx = xx < 0 ? 0 : xx >= w ? w - 1 : xx, cy = yy < 0 ? 0 : yy >= h ? h - 1 : yy;
-    const i = (cy * w + cx) * 4;
-    t[0] = px[i]; t[1] = px[i + 1]; t[2] = px[i + 2]; t[3] = px[i + 3];
-  };
   let o = 0;
   for (let j = 0; j < outH; j++) {
     const v = j + 0.5;
@@ -142,12 +150,20 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
       const x0 = Math.floor(sx), y0 = Math.floor(sy);
       const fx = f32(sx - x0), fy = f32(sy - y0);
       const gx = f32(1 - fx), gy = f32(1 - fy);
-      tap(t00, y0, x0); tap(t01, y0, x0 + 1); tap(t10, y0 + 1, x0); tap(t11, y0 + 1, x0 + 1);
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+        const i00 = y0 * row + x0 * 4, i10 = i00 + row;
+        for (let k = 0; k < 4; k++) {
+          out[o + k] = blend(px[i00 + k], px[i00 + 4 + k], px[i10 + k], px[i10 + 4 + k], fx, gx, fy, gy);
+        }
+        continue;
+      }
+      // border: clamp the tap (replicate) or take 0 outside (zero)
+      const t00 = tap(px, x0, y0, w, h, row, replicate), t01 = tap(px, x0 + 1, y0, w, h, row, replicate);
+      const t10 = tap(px, x0, y0 + 1, w, h, row, replicate), t11 = tap(px, x0 + 1, y0 + 1, w, h, row, replicate);
+      if (t00 < 0 && t01 < 0 && t10 < 0 && t11 < 0) continue; // all outside: stays 0
       for (let k = 0; k < 4; k++) {
-        const top = f32(f32(t00[k] * gx) + f32(t01[k] * fx));
-        const bottom = f32(f32(t10[k] * gx) + f32(t11[k] * fx));
-        const val = rint(f32(f32(top * gy) + f32(bottom * fy)));
-        out[o + k] = val < 0 ? 0 : val > 255 ? 255 : val;
+        out[o + k] = blend(t00 < 0 ? 0 : px[t00 + k], t01 < 0 ? 0 : px[t01 + k],
+          t10 < 0 ? 0 : px[t10 + k], t11 < 0 ? 0 : px[t11 + k], fx, gx, fy, gy);
       }
     }
   }
