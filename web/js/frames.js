@@ -132,16 +132,20 @@ export function ctx2d(canvas) {
   return canvas.getContext('2d', { willReadFrequently: true });
 }
 
-// How a <video> is snapshotted (?grab=): 'cpu' (default) takes the decoded frame as a
-// VideoFrame (no pixel copy) and copies it to the CPU in its own YUV format; crops are then
-// converted and warped in JS with numpy's arithmetic (cpuframe.js); no WebGL round trip.
-// 'frame' uploads the VideoFrame straight into the WebGL warp's texture. 'canvas' draws the
-// video into a CPU canvas first (the old path: a readback of the whole frame when the browser
-// decodes/composites on the GPU, then a second upload for the warp).
-const GRAB_MODES = ['cpu', 'frame', 'canvas'];
-let grabMode = 'cpu';
+// How a <video> is snapshotted (?grab=):
+// 'cpu' takes the decoded frame as a VideoFrame (no pixel copy) and copies it to the CPU in its
+//   own YUV format; crops are then converted and warped in JS with numpy's arithmetic
+//   (cpuframe.js), no WebGL round trip;
+// 'canvas' draws the video into a CPU canvas, which the WebGL warp uploads (a readback of the
+//   whole frame when the browser keeps video frames on the GPU);
+// 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
+// 'auto' (default): 'cpu' for frames that live in GPU memory (NV12: GPU compositing), where
+//   the readback dominated; 'canvas' for CPU frames (I420), where drawImage is cheap and the
+//   WebGL warp beats the JS one. Measured per configuration with bench/grab_speed.py.
+const GRAB_MODES = ['auto', 'cpu', 'frame', 'canvas'];
+let grabMode = 'auto';
 export function setGrabMode(name) {
-  grabMode = GRAB_MODES.includes(name) ? name : 'cpu';
+  grabMode = GRAB_MODES.includes(name) ? name : 'auto';
 }
 
 // Time spent on the frame path (grab, texture upload, warp + readback of the crops), summed
@@ -188,7 +192,12 @@ export async function grab(source, canvas) {
   const [w, h] = sourceSize(source);
   if (!w || !h) return null;
   let snap = source instanceof HTMLVideoElement ? snapVideoFrame(source, w, h) : null;
-  if (snap && grabMode === 'cpu') {
+  if (snap && grabMode === 'auto' && snap.format !== 'NV12') { // a CPU frame: the canvas path
+    openFrames.pop();
+    snap.close();
+    snap = null;
+  }
+  if (snap && grabMode !== 'frame') {
     const rect = snap.visibleRect;
     try {
       snap.frontmlCpu = rect.width === w && rect.height === h ? await copyFrame(snap) : null;

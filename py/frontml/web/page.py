@@ -129,9 +129,9 @@ class Page(Drawing):
         self._memory_proxy = create_proxy(lambda: to_plain_js(self.memory()))
         js.frontml.memory = self._memory_proxy  # soak tests and bench/soak.py read it
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
-        # ?grab=frame|canvas: other frame paths (VideoFrame -> WebGL texture; the old video ->
-        # CPU canvas -> texture), for benchmarks and browsers without VideoFrame.copyTo
-        self.glue.setGrabMode(self.param("grab", "cpu", ("cpu", "frame", "canvas")))
+        # ?grab=cpu|canvas|frame: one frame path for every frame instead of the per-frame
+        # choice (web/js/frames.js), for benchmarks and browsers where one is better
+        self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "canvas", "frame")))
         self.provider = self.param("provider", "wasm", PROVIDERS)
         self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
         self.param(flag("ortwarm", True))  # read by web/js/boot.js (0: no early ORT start-up)
