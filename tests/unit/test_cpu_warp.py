@@ -17,42 +17,63 @@ ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
 
 SCRIPT = """
-import { CpuFrame, cpuWarp } from '%s';
+import { CpuFrame, cpuWarp, cpuWarpFixed } from '%s';
 import fs from 'node:fs';
 const job = JSON.parse(fs.readFileSync(0, 'utf8'));
 const data = Uint8Array.from(Buffer.from(job.rgba, 'base64'));
 const layout = [{ offset: 0, stride: job.w * 4 }];
 const out = [];
+const fn = job.fixed ? cpuWarpFixed : cpuWarp;
 for (const [m, ow, oh, rep] of job.warps) {
   const src = new CpuFrame(data, layout, 'RGBA', job.w, job.h, null);
-  out.push(Buffer.from(cpuWarp(src, ...m, ow, oh, rep)).toString('base64'));
+  out.push(Buffer.from(fn(src, ...m, ow, oh, rep)).toString('base64'));
 }
 console.log(JSON.stringify(out));
 """
 
 
-@pytest.mark.skipif(NODE is None, reason="node not installed")
-def test_cpu_warp_equals_numpy(tmp_path):
+WARPS = [
+    ((1.0, 0.0, 0.0, 0.0, 1.0, 0.0), 53, 37, False),  # identity: the frame itself
+    ((53 / 24, 0.0, 0.0, 0.0, 37 / 24, 0.0), 24, 24, False),  # resize
+    ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, True),  # rotated crop, off the edges
+    ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, False),
+    ((2.9, 0.0, -20.0, 0.0, 2.9, -15.0), 40, 40, False),  # letterbox beyond the frame
+]
+
+
+def run_js(tmp_path, img: np.ndarray, fixed: bool) -> list[np.ndarray]:
     import base64
 
-    rng = np.random.default_rng(7)
-    h, w = 37, 53
-    img = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
-    warps = [
-        ((1.0, 0.0, 0.0, 0.0, 1.0, 0.0), w, h, False),  # identity: the frame itself
-        ((w / 24, 0.0, 0.0, 0.0, h / 24, 0.0), 24, 24, False),  # resize
-        ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, True),  # rotated crop, off the edges
-        ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, False),
-        ((2.9, 0.0, -20.0, 0.0, 2.9, -15.0), 40, 40, False),  # letterbox beyond the frame
-    ]
+    h, w = img.shape[:2]
     script = tmp_path / "warp.mjs"
     script.write_text(SCRIPT % (ROOT / "web" / "js" / "cpuframe.js").as_uri())
-    job = {"rgba": base64.b64encode(img.tobytes()).decode(), "w": w, "h": h,
-           "warps": [[list(m), ow, oh, rep] for m, ow, oh, rep in warps]}
+    job = {"rgba": base64.b64encode(img.tobytes()).decode(), "w": w, "h": h, "fixed": fixed,
+           "warps": [[list(m), ow, oh, rep] for m, ow, oh, rep in WARPS]}
     proc = subprocess.run([NODE, str(script)], input=json.dumps(job), capture_output=True,
                           text=True, timeout=60, check=True)
-    outs = json.loads(proc.stdout)
+    return [np.frombuffer(base64.b64decode(b), np.uint8) for b in json.loads(proc.stdout)]
+
+
+def image() -> np.ndarray:
+    return np.random.default_rng(7).integers(0, 256, (37, 53, 4), dtype=np.uint8)
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed")
+def test_cpu_warp_equals_numpy(tmp_path):
+    img = image()
     frame = ArrayFrame(img)
-    for (m, ow, oh, rep), got in zip(warps, outs, strict=True):
+    for (m, ow, oh, rep), got in zip(WARPS, run_js(tmp_path, img, False), strict=True):
         want = np.frombuffer(frame.warp(m, ow, oh, "replicate" if rep else "zero").data, np.uint8)
-        assert np.array_equal(np.frombuffer(base64.b64decode(got), np.uint8), want), (m, rep)
+        assert np.array_equal(got, want), (m, rep)
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed")
+@pytest.mark.skipif(not hasattr(ArrayFrame, "warp_fixed_point"),
+                    reason="ArrayFrame.warp_fixed_point comes with branch tracking3")
+def test_cpu_warp_fixed_equals_numpy_fixed_point(tmp_path):
+    img = image()
+    frame = ArrayFrame(img)
+    for (m, ow, oh, rep), got in zip(WARPS, run_js(tmp_path, img, True), strict=True):
+        want = np.frombuffer(frame.warp_fixed_point(m, ow, oh, "replicate" if rep else "zero")
+                             .data, np.uint8)
+        assert np.array_equal(got, want), (m, rep)

@@ -169,3 +169,39 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
   }
   return out;
 }
+
+// ArrayFrame.warp_fixed_point (CPython, merged from branch tracking3): cv::warpPerspective's
+// 8-bit INTER_LINEAR sampling (imgwarp.cpp remapBilinear): source coordinates rounded to 1/32
+// pixel (half to even, cvRound), integer weights summing to 1 << 15, the sum rounded half up.
+export function cpuWarpFixed(src, a, b, c, d, e, f, outW, outH, replicate) {
+  const w = src.width, h = src.height;
+  let lo = Infinity, hi = -Infinity;
+  for (const [u, v] of [[0, 0], [outW, 0], [0, outH], [outW, outH]]) {
+    const y = d * u + e * v + f;
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  src.ensureRows(Math.floor(lo) - 2, Math.ceil(hi) + 2);
+  const px = src.rgba;
+  const row = w * 4;
+  const out = new Uint8Array(outW * outH * 4);
+  let o = 0;
+  for (let j = 0; j < outH; j++) {
+    const v = j + 0.5;
+    for (let i = 0; i < outW; i++, o += 4) {
+      const u = i + 0.5;
+      const qx = rint((a * u + b * v + c - 0.5) * 32), qy = rint((d * u + e * v + f - 0.5) * 32);
+      const x0 = qx >> 5, y0 = qy >> 5, fx = qx & 31, fy = qy & 31;
+      const w00 = (32 - fx) * (32 - fy), w01 = fx * (32 - fy), w10 = (32 - fx) * fy, w11 = fx * fy;
+      const t00 = tap(px, x0, y0, w, h, row, replicate), t01 = tap(px, x0 + 1, y0, w, h, row, replicate);
+      const t10 = tap(px, x0, y0 + 1, w, h, row, replicate), t11 = tap(px, x0 + 1, y0 + 1, w, h, row, replicate);
+      for (let k = 0; k < 4; k++) {
+        const acc = ((t00 < 0 ? 0 : px[t00 + k]) * w00 + (t01 < 0 ? 0 : px[t01 + k]) * w01
+          + (t10 < 0 ? 0 : px[t10 + k]) * w10 + (t11 < 0 ? 0 : px[t11 + k]) * w11) * 32;
+        const val = (acc + 16384) >> 15;
+        out[o + k] = val > 255 ? 255 : val;
+      }
+    }
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 // Affine warps of a grabbed frame: WebGL2 (exact, same numbers as CPython's numpy warp) with a
 // 2D-canvas fallback; also the replicate-border padding segmentation effects reuse.
 
-import { cpuWarp } from './cpuframe.js';
+import { cpuWarp, cpuWarpFixed } from './cpuframe.js';
 import { ctx2d, framePath, sourceSize } from './frames.js';
 
 const warpCanvases = new Map();
@@ -127,10 +127,12 @@ function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
 // `replicate` the edge pixels continue outward (MediaPipe's BORDER_REPLICATE): the source is
 // first copied into a canvas padded by as much as the warp reaches outside it.
 // Returns the RGBA bytes (Uint8ClampedArray, length outW*outH*4).
-export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false) {
+// `fixedPoint`: OpenCV's 1/32-pixel integer sampling (CPython's ArrayFrame.warp_fixed_point);
+// only the CPU path has it so far, the WebGL and canvas warps sample in float.
+export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false, fixedPoint = false) {
   if (source.frontmlCpu && !useCanvas) { // a grabbed video frame already on the CPU
     const t0 = performance.now();
-    const out = cpuWarp(source.frontmlCpu, a, b, c, d, e, f, outW, outH, replicate);
+    const out = (fixedPoint ? cpuWarpFixed : cpuWarp)(source.frontmlCpu, a, b, c, d, e, f, outW, outH, replicate);
     framePath.warp += performance.now() - t0;
     return out;
   }
