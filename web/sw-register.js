@@ -3,6 +3,8 @@
 // after the first visit, and COOP/COEP for static hosts that cannot send headers (one reload).
 // The gallery also shows what each page downloads, before you open it.
 
+import './js/boot.js'; // onnxruntime-web starts loading while Pyodide boots
+
 const EXPORTED = false; // `./dev export` writes true here; the dev server needs no worker
 const RELOADED = 'frontml-isolation-reload';
 

@@ -1,7 +1,8 @@
 // Frame sources: camera, video/image files, image URLs, and grab() which snapshots a source into
 // a canvas so every crop of one frame sees the same pixels.
 
-import { showError } from './page.js';
+import { copyFrame } from './cpuframe.js';
+import { showError, state } from './page.js';
 
 export class CameraError extends Error {}
 
@@ -123,6 +124,7 @@ export async function loadImageUrl(url) {
 
 export function sourceSize(src) {
   if (src instanceof HTMLVideoElement) return [src.videoWidth, src.videoHeight];
+  if (typeof VideoFrame !== 'undefined' && src instanceof VideoFrame) return [src.displayWidth, src.displayHeight];
   return [src.width, src.height];
 }
 
@@ -130,14 +132,81 @@ export function ctx2d(canvas) {
   return canvas.getContext('2d', { willReadFrequently: true });
 }
 
-// Snapshot a source (video, image, bitmap) into a canvas so all crops of one frame agree.
-export function grab(source, canvas) {
+// How a <video> is snapshotted (?grab=):
+// 'cpu' takes the decoded frame as a VideoFrame (no pixel copy) and copies it to the CPU in its
+//   own YUV format; crops are then converted and warped in JS with numpy's arithmetic
+//   (cpuframe.js), no WebGL round trip;
+// 'canvas' draws the video into a CPU canvas, which the WebGL warp uploads (a readback of the
+//   whole frame when the browser keeps video frames on the GPU);
+// 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
+// 'auto' (default): 'cpu' for frames that live in GPU memory (NV12: GPU compositing), where
+//   the readback dominated; 'canvas' for CPU frames (I420), where drawImage is cheap and the
+//   WebGL warp beats the JS one. Measured per configuration with bench/grab_speed.py.
+const GRAB_MODES = ['auto', 'cpu', 'frame', 'canvas'];
+let grabMode = 'auto';
+export function setGrabMode(name) {
+  grabMode = GRAB_MODES.includes(name) ? name : 'auto';
+}
+
+// Time spent on the frame path (grab, texture upload, warp + readback of the crops), summed
+// over frames for benchmarks: window.frontml.framePath.
+export const framePath = { grab: 0, upload: 0, warp: 0, grabs: 0 };
+state.framePath = framePath;
+
+// VideoFrames still open: the newest two. A frame is used until the next grab, and a consumer
+// may hold the previous one a little longer (segmentation's cut-out of the last rendered
+// frame); older ones are closed so the camera/decoder gets its buffers back.
+const openFrames = [];
+let spareCanvas = null; // the copy target when the caller passes none (or passes a VideoFrame back)
+
+function snapVideoFrame(video, w, h) {
+  if (grabMode === 'canvas' || typeof VideoFrame === 'undefined') return null;
+  let frame;
+  try {
+    frame = new VideoFrame(video);
+  } catch (e) {
+    return null; // no decoded frame yet, or a browser without VideoFrame(video): the canvas path
+  }
+  // Callers read .width/.height like a canvas's (VideoFrame has displayWidth/displayHeight).
+  frame.width = w;
+  frame.height = h;
+  openFrames.push(frame);
+  while (openFrames.length > 2) openFrames.shift().close();
+  return frame;
+}
+
+function copyToCanvas(source, canvas, w, h) {
+  const snap = canvas instanceof OffscreenCanvas ? canvas : (spareCanvas ??= new OffscreenCanvas(w, h));
+  if (snap.width !== w) snap.width = w;
+  if (snap.height !== h) snap.height = h;
+  ctx2d(snap).drawImage(source, 0, 0);
+  snap.frontmlGeneration = (snap.frontmlGeneration || 0) + 1; // new pixels: re-upload
+  return snap;
+}
+
+// Snapshot a source (video, image, bitmap) so all crops of one frame agree: a VideoFrame for a
+// playing <video> (with its CPU copy in .frontmlCpu in 'cpu' mode), else a copy in `canvas`
+// (images, and canvases a caller may redraw). Resolves to null while a video has no frame.
+export async function grab(source, canvas) {
+  const t0 = performance.now();
   const [w, h] = sourceSize(source);
   if (!w || !h) return null;
-  canvas ??= new OffscreenCanvas(w, h);
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  ctx2d(canvas).drawImage(source, 0, 0);
-  canvas.frontmlGeneration = (canvas.frontmlGeneration || 0) + 1; // new pixels: re-upload
-  return canvas;
+  let snap = source instanceof HTMLVideoElement ? snapVideoFrame(source, w, h) : null;
+  if (snap && grabMode === 'auto' && snap.format !== 'NV12') { // a CPU frame: the canvas path
+    openFrames.pop();
+    snap.close();
+    snap = null;
+  }
+  if (snap && grabMode !== 'frame') {
+    const rect = snap.visibleRect;
+    try {
+      snap.frontmlCpu = rect.width === w && rect.height === h ? await copyFrame(snap) : null;
+    } catch (e) {
+      snap.frontmlCpu = null; // copyTo failed (closed, odd format): the WebGL path
+    }
+  }
+  snap ??= copyToCanvas(source, canvas, w, h);
+  framePath.grab += performance.now() - t0;
+  framePath.grabs += 1;
+  return snap;
 }

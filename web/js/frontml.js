@@ -4,6 +4,7 @@
 //
 //   ort.js      onnxruntime-web sessions          models.js  model fetch, sha256, Cache API
 //   frames.js   camera, files, grab               warp.js    WebGL2 / canvas affine warp
+//   cpuframe.js VideoFrame copy + exact JS warp   boot.js    ORT start-up (sw-register.js)
 //   loop.js     the per-frame loop                draw.js    landmarks, boxes, labels, masks
 //   page.js     state, progress, errors, HUD      segment.js segmentation effects
 //   signs.js    taught-sign storage (hands)       boxes.js   mirrored frame (detect)

@@ -40,12 +40,13 @@ if (!WebAssembly.frontmlTracked) {
 
 // Bytes of the live wasm memories onnxruntime-web made (linear memory never shrinks: a leak
 // shows as growth across repeated model switches, not as a failure to come back down).
-export function wasmMemoryBytes() {
+// `exclude`: Pyodide's heap buffer (boot.js may load this module before Pyodide makes it).
+export function wasmMemoryBytes(exclude = null) {
   const seen = new Set();
   let bytes = 0;
   for (const ref of wasmMemories) {
     const memory = ref.deref();
-    if (memory && !seen.has(memory)) {
+    if (memory && !seen.has(memory) && memory.buffer !== exclude) {
       seen.add(memory);
       bytes += memory.buffer.byteLength;
     }
@@ -74,9 +75,17 @@ function metaOf(list) {
   }));
 }
 
+// ?proxy=1: onnxruntime-web runs the wasm backend in its own worker (env.wasm.proxy), so a
+// model's run no longer blocks the page's main thread (set before the first session).
+let wasmProxy = false;
+export function setWasmProxy(on) {
+  wasmProxy = !!on;
+}
+
 export async function createSession(bytes, provider, threads) {
   const ort = await loadOrt(provider);
   if (ort.env.wasm) ort.env.wasm.numThreads = threads || autoThreads(); // webgl bundle has none
+  if (ort.env.wasm && wasmProxy) ort.env.wasm.proxy = true;
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',

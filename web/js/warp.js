@@ -1,7 +1,8 @@
 // Affine warps of a grabbed frame: WebGL2 (exact, same numbers as CPython's numpy warp) with a
 // 2D-canvas fallback; also the replicate-border padding segmentation effects reuse.
 
-import { ctx2d, sourceSize } from './frames.js';
+import { cpuWarp, cpuWarpFixed } from './cpuframe.js';
+import { ctx2d, framePath, sourceSize } from './frames.js';
 
 const warpCanvases = new Map();
 
@@ -41,8 +42,10 @@ void main() {
 let glWarper; // undefined: not tried yet; null: no WebGL2 here (or the canvas was chosen)
 
 // 'webgl' (default: exact, same numbers as CPython) or 'canvas' (2D canvas bilinear).
+let useCanvas = false;
 export function setWarpBackend(name) {
-  if (name === 'canvas') glWarper = null;
+  useCanvas = name === 'canvas';
+  if (useCanvas) glWarper = null;
   else if (glWarper === null) glWarper = undefined;
 }
 
@@ -85,10 +88,13 @@ function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate) {
   const { gl, canvas, uniforms } = w;
   const gen = source.frontmlGeneration ?? 0;
   if (w.source !== source || w.generation !== gen) { // upload each new frame once
+    const t0 = performance.now();
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    framePath.upload += performance.now() - t0;
     w.source = source;
     w.generation = gen;
   }
+  const t1 = performance.now();
   if (canvas.width < outW) canvas.width = outW;
   if (canvas.height < outH) canvas.height = outH;
   const [sw, sh] = sourceSize(source);
@@ -100,6 +106,7 @@ function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate) {
   gl.drawArrays(gl.TRIANGLES, 0, 3);
   const out = new Uint8Array(outW * outH * 4);
   gl.readPixels(0, 0, outW, outH, gl.RGBA, gl.UNSIGNED_BYTE, out);
+  framePath.warp += performance.now() - t1;
   return out;
 }
 
@@ -120,7 +127,15 @@ function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
 // `replicate` the edge pixels continue outward (MediaPipe's BORDER_REPLICATE): the source is
 // first copied into a canvas padded by as much as the warp reaches outside it.
 // Returns the RGBA bytes (Uint8ClampedArray, length outW*outH*4).
-export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false) {
+// `fixedPoint`: OpenCV's 1/32-pixel integer sampling (CPython's ArrayFrame.warp_fixed_point);
+// only the CPU path has it so far, the WebGL and canvas warps sample in float.
+export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false, fixedPoint = false) {
+  if (source.frontmlCpu && !useCanvas) { // a grabbed video frame already on the CPU
+    const t0 = performance.now();
+    const out = (fixedPoint ? cpuWarpFixed : cpuWarp)(source.frontmlCpu, a, b, c, d, e, f, outW, outH, replicate);
+    framePath.warp += performance.now() - t0;
+    return out;
+  }
   const viaGl = tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate);
   if (viaGl) return viaGl;
   return canvasWarp(source, a, b, c, d, e, f, outW, outH, replicate);

@@ -23,9 +23,10 @@ class CanvasFrame(Frame):
         return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
 
 
-def grab(source, canvas=None, timestamp_ms: float = 0.0) -> CanvasFrame | None:
-    """Snapshot a <video>, <img>, ImageBitmap or canvas; None while the video has no frame."""
-    snap = loaded_glue().grab(source, canvas)
+async def grab(source, canvas=None, timestamp_ms: float = 0.0) -> CanvasFrame | None:
+    """Snapshot a <video>, <img>, ImageBitmap or canvas; None while the video has no frame.
+    (Async: a video frame is copied to the CPU with VideoFrame.copyTo, see web/js/frames.js.)"""
+    snap = await loaded_glue().grab(source, canvas)
     if snap is None:
         return None
     return CanvasFrame(snap, int(snap.width), int(snap.height), timestamp_ms)

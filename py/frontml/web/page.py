@@ -129,7 +129,12 @@ class Page(Drawing):
         self._memory_proxy = create_proxy(lambda: to_plain_js(self.memory()))
         js.frontml.memory = self._memory_proxy  # soak tests and bench/soak.py read it
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
+        # ?grab=cpu|canvas|frame: one frame path for every frame instead of the per-frame
+        # choice (web/js/frames.js), for benchmarks and browsers where one is better
+        self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "canvas", "frame")))
         self.provider = self.param("provider", "wasm", PROVIDERS)
+        self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
+        self.param(flag("ortwarm", True))  # read by web/js/boot.js (0: no early ORT start-up)
         self.mode = self.param("mode", "video", RUNNING_MODES)
         if source_url:
             await self.glue.showSource(source_url, self.doc.getElementById("source"))
@@ -241,8 +246,9 @@ class Page(Drawing):
 
         gc.collect()
         module = getattr(pyodide_js, "_module", None)
-        return {"pyodide_wasm": int(module.HEAPU8.buffer.byteLength) if module else None,
-                "ort_wasm": int(self.glue.wasmMemoryBytes()),
+        heap = module.HEAPU8.buffer if module else None
+        return {"pyodide_wasm": int(heap.byteLength) if heap else None,
+                "ort_wasm": int(self.glue.wasmMemoryBytes(heap)),
                 "py_objects": len(gc.get_objects()),
                 "providers_used": len(frontml.models.PROVIDERS_USED)}
 
@@ -401,11 +407,12 @@ class Page(Drawing):
         finally:
             self.ready()
 
-    def grab(self, timestamp_ms: float) -> CanvasFrame | None:
+    async def grab(self, timestamp_ms: float) -> CanvasFrame | None:
         start = time.perf_counter()
-        frame = grab(self.source, self._grab_canvas, timestamp_ms)
+        frame = await grab(self.source, self._grab_canvas, timestamp_ms)
         if frame is not None:
-            self._grab_canvas = frame.canvas
+            if not hasattr(frame.canvas, "displayWidth"):  # a canvas copy, reused; not a VideoFrame
+                self._grab_canvas = frame.canvas
             self.timer.add("grab", (time.perf_counter() - start) * 1000.0)
         return frame
 
@@ -416,7 +423,7 @@ class Page(Drawing):
             return None
         self.timer.reset()
         ts = js.performance.now() if timestamp_ms is None else timestamp_ms
-        frame = self.grab(ts)
+        frame = await self.grab(ts)
         if frame is None:
             return None
         start = time.perf_counter()

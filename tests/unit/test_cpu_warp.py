@@ -1,0 +1,79 @@
+"""web/js/cpuframe.js's warp against CPython's numpy warp (ArrayFrame.warp), in Node: the page's
+CPU frame path must give the same bytes, so page == CPython holds on camera frames."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from frontml.image import ArrayFrame
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE = shutil.which("node")
+
+SCRIPT = """
+import { CpuFrame, cpuWarp, cpuWarpFixed } from '%s';
+import fs from 'node:fs';
+const job = JSON.parse(fs.readFileSync(0, 'utf8'));
+const data = Uint8Array.from(Buffer.from(job.rgba, 'base64'));
+const layout = [{ offset: 0, stride: job.w * 4 }];
+const out = [];
+const fn = job.fixed ? cpuWarpFixed : cpuWarp;
+for (const [m, ow, oh, rep] of job.warps) {
+  const src = new CpuFrame(data, layout, 'RGBA', job.w, job.h, null);
+  out.push(Buffer.from(fn(src, ...m, ow, oh, rep)).toString('base64'));
+}
+console.log(JSON.stringify(out));
+"""
+
+
+WARPS = [
+    ((1.0, 0.0, 0.0, 0.0, 1.0, 0.0), 53, 37, False),  # identity: the frame itself
+    ((53 / 24, 0.0, 0.0, 0.0, 37 / 24, 0.0), 24, 24, False),  # resize
+    ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, True),  # rotated crop, off the edges
+    ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, False),
+    ((2.9, 0.0, -20.0, 0.0, 2.9, -15.0), 40, 40, False),  # letterbox beyond the frame
+]
+
+
+def run_js(tmp_path, img: np.ndarray, fixed: bool) -> list[np.ndarray]:
+    import base64
+
+    h, w = img.shape[:2]
+    script = tmp_path / "warp.mjs"
+    script.write_text(SCRIPT % (ROOT / "web" / "js" / "cpuframe.js").as_uri())
+    job = {"rgba": base64.b64encode(img.tobytes()).decode(), "w": w, "h": h, "fixed": fixed,
+           "warps": [[list(m), ow, oh, rep] for m, ow, oh, rep in WARPS]}
+    proc = subprocess.run([NODE, str(script)], input=json.dumps(job), capture_output=True,
+                          text=True, timeout=60, check=True)
+    return [np.frombuffer(base64.b64decode(b), np.uint8) for b in json.loads(proc.stdout)]
+
+
+def image() -> np.ndarray:
+    return np.random.default_rng(7).integers(0, 256, (37, 53, 4), dtype=np.uint8)
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed")
+def test_cpu_warp_equals_numpy(tmp_path):
+    img = image()
+    frame = ArrayFrame(img)
+    for (m, ow, oh, rep), got in zip(WARPS, run_js(tmp_path, img, False), strict=True):
+        want = np.frombuffer(frame.warp(m, ow, oh, "replicate" if rep else "zero").data, np.uint8)
+        assert np.array_equal(got, want), (m, rep)
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed")
+@pytest.mark.skipif(not hasattr(ArrayFrame, "warp_fixed_point"),
+                    reason="ArrayFrame.warp_fixed_point comes with branch tracking3")
+def test_cpu_warp_fixed_equals_numpy_fixed_point(tmp_path):
+    img = image()
+    frame = ArrayFrame(img)
+    for (m, ow, oh, rep), got in zip(WARPS, run_js(tmp_path, img, True), strict=True):
+        want = np.frombuffer(frame.warp_fixed_point(m, ow, oh, "replicate" if rep else "zero")
+                             .data, np.uint8)
+        assert np.array_equal(got, want), (m, rep)
