@@ -28,7 +28,8 @@ API
   `page.param(name, default, allowed=None)`: a query parameter through the one validation
   layer; a bad value is named on the page (value, what is allowed) and the default is used.
   `page.debug` (?debug=1), `page.mode` (?mode=video|image), `page.provider`
-  (?provider=wasm|webgl|webgpu|auto). Parameters the page never reads are named at `ready()`.
+  (?provider=wasm|webgl|webgpu|auto; default auto, see web/js/ort.js createSessionAuto).
+  Parameters the page never reads are named at `ready()`.
 - `page.option(element_id)`: a typed page option not in the URL (a number box), checked against
   its own HTML the same way; a bad value is named and the HTML default restored.
 - `page.memory()` (also `window.frontml.memory()`): wasm heaps of Pyodide and onnxruntime-web,
@@ -129,7 +130,7 @@ class Page(Drawing):
         self._memory_proxy = create_proxy(lambda: to_plain_js(self.memory()))
         js.frontml.memory = self._memory_proxy  # soak tests and bench/soak.py read it
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
-        self.provider = self.param("provider", "wasm", PROVIDERS)
+        self.provider = self.param("provider", "auto", PROVIDERS)
         self.mode = self.param("mode", "video", RUNNING_MODES)
         if source_url:
             await self.glue.showSource(source_url, self.doc.getElementById("source"))
