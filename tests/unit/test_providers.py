@@ -106,3 +106,18 @@ def test_every_built_onnx_model_was_measured_on_wasm():
     onnx_models = {m["id"] for m in json.loads(manifest.read_text())["models"]
                    if m["file"].endswith(".onnx")}
     assert onnx_models <= measured, sorted(onnx_models - measured)
+
+
+def test_a_graph_the_provider_cannot_load_is_unsupported_not_wrong():
+    from bench.conformance import status, table
+
+    base = {"model": "m", "errors": {}, "max_error": float("inf"), "pass": False}
+    lacks_op = {**base, "provider": "webgl",
+                "error": "Page.evaluate: TypeError: cannot resolve operator 'TopK' with opsets"}
+    wrong = {**base, "provider": "webgpu", "error": None, "errors": {"y": 0.5},
+             "max_error": 0.5}
+    right = {**base, "provider": "wasm", "error": None, "errors": {"y": 1e-6},
+             "max_error": 1e-6, "pass": True}
+    assert status(lacks_op) == "unsupported" and status(wrong) == "FAIL"
+    row = table([right, lacks_op, wrong]).splitlines()[-1]
+    assert row == "| m | pass 1.0e-06 | unsupported (op TopK) | **FAIL** 5.0e-01 (y) |"
