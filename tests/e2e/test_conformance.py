@@ -1,10 +1,12 @@
 """Provider conformance in the browser: models give CPython's answer on the GPU providers
-(SwiftShader WebGL / CPU-emulated WebGPU here: correctness, not speed).
+(SwiftShader WebGL here: correctness, not speed).
 
-The whole model x provider table is `python -m bench.conformance` (slow: minutes per model on
-emulated WebGPU); this pins the cases that matter most: the selfie segmenter, whose webgl mask
-was wrong before models/graph_edits.unfuse_pointwise_conv_activation, and the manifest's
-provider lists agreeing with what the browser does.
+The whole model x provider table is `python -m bench.conformance` (over an hour: WebGPU is
+CPU-emulated here, and these tests' Chromium has no WebGPU flag); this is the subset that matters
+most: the selfie segmenter, whose webgl mask was wrong before
+models/graph_edits.unfuse_pointwise_conv_activation, BlazePose landmarks agreeing with the
+manifest's provider list, the pose and segmentation pages on ?provider=webgl equal to wasm, and
+the backend chosen by measurement (default), shown in the HUD and overridable.
 """
 
 import json
