@@ -111,3 +111,22 @@ def test_pose_page_on_webgl_gives_the_wasm_landmarks(page, server_url):
     assert used["pose_detection"]["provider"] == "wasm"
     diff = max_landmark_diff(wasm, gl)
     assert diff <= 2e-3, f"webgl vs wasm landmarks differ by {diff:.5f} (normalised)"
+
+
+def test_segmentation_page_on_webgl_gives_the_wasm_mask(page, server_url):
+    """segment.html?provider=webgl (the page of the old wrong mask): its mask equals wasm's."""
+    import base64
+
+    import numpy as np
+
+    from tests.e2e.test_segmentation import open_page
+
+    masks = {}
+    for provider in ("wasm", "webgl"):
+        res = open_page(page, f"{server_url}/segment.html?debug=1&model=general&smoothing=0"
+                              f"&provider={provider}")
+        assert page.evaluate("window.frontml.providers")["selfie_segmentation"]["provider"] \
+            == provider
+        masks[provider] = np.frombuffer(base64.b64decode(res["mask_b64"]), np.float32)
+    diff = float(np.abs(masks["webgl"] - masks["wasm"]).max())
+    assert diff <= TOLERANCE["webgl"], f"webgl vs wasm mask differs by {diff:.2e}"
