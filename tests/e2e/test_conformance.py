@@ -96,7 +96,9 @@ def test_default_provider_is_auto_and_right(page, server_url):
 def _pose(page, server_url, provider):
     from tests.e2e.test_pose import page_result
 
-    res = page_result(page, f"{server_url}/pose.html?debug=1&model=lite&provider={provider}")
+    # image mode: every frame is detector + landmarks, so both runs see the same steps
+    res = page_result(page, f"{server_url}/pose.html?debug=1&model=lite&mode=image"
+                            f"&provider={provider}")
     return res["poses"][0]["landmarks"], page.evaluate("window.frontml.providers")
 
 
