@@ -1,14 +1,17 @@
 """Provider conformance: every built model on onnxruntime-web's wasm, webgl and webgpu
 execution providers in headless Chromium, compared with CPython onnxruntime on the same input.
 
-    python -m bench.conformance [--models ID ...] [--providers wasm webgl webgpu] [--out DIR]
+    python -m bench.conformance [--models ID ...] [--providers wasm webgl webgpu] [--dry]
 
-Input: the first image of each model's build reference (web/models/reference/<id>.npz), so the
-numbers are on a real photo, not zeros. Error per output = max |page - CPython| /
+Models: every .onnx model in web/models/manifest.json (a new model is picked up when built).
+Input: the first example of each model's build reference (web/models/reference/<id>.npz), so
+the numbers are on a real photo/clip, not zeros. Error per output = max |page - CPython| /
 max(1, max |CPython|); a model passes on a provider when every output is within TOLERANCE.
-Writes <out>/conformance.md (the table in the README) and <out>/conformance.json, which
-`models/providers.json` is generated from (`--write-support`): the per-model list of providers
-the runtime may use; any other provider falls back to wasm for that model.
+"unsupported": the provider cannot load the graph (an op it lacks).
+Results are merged into models/conformance.json (one row per model x provider, newest wins),
+from which the script writes models/providers.json (the providers the runtime may use per
+model; any other falls back to wasm, and a pair never measured is not offered),
+models/conformance.md and the table in README.md between the conformance markers.
 GPU providers run on SwiftShader / CPU-emulated WebGPU here: correctness, not speed.
 """
 
@@ -33,20 +36,48 @@ CHROMIUM = "/usr/bin/chromium"
 MODELS = ROOT / "web" / "models"
 QUERY = ""  # extra query for experiments, e.g. "&pack=0"
 SUPPORT_FILE = ROOT / "models" / "providers.json"
+RESULTS_FILE = ROOT / "models" / "conformance.json"
+TABLE_FILE = ROOT / "models" / "conformance.md"
+README = ROOT / "README.md"
+BEGIN, END = "<!-- conformance table: begin -->", "<!-- conformance table: end -->"
+UNSUPPORTED = ("cannot resolve operator", "not supported", "unsupported", "not implemented",
+               "failed to load model", "check failed")  # a graph the provider cannot take
 
 
 def reference_feeds(model: dict) -> dict:
+    """The model's inputs from its build reference; an input the reference does not hold
+    (the text model's token ids) gets fixed, seeded values of the right dtype."""
     import numpy as np
 
     ref = np.load(MODELS / model["reference"])
     feeds = {}
     for spec in model["inputs"]:
+        shape = spec["shape"]
+        if spec["name"] not in ref.files:
+            feeds[spec["name"]] = _synthetic(spec)
+            continue
         arr = ref[spec["name"]]
-        if arr.shape[0] != spec["shape"][0]:
-            arr = arr[: spec["shape"][0]]
-        feeds[spec["name"]] = np.ascontiguousarray(arr[:1] if arr.ndim == len(spec["shape"])
-                                                   else arr)
+        if arr.ndim == len(shape) and isinstance(shape[0], int) and arr.shape[0] != shape[0]:
+            arr = arr[: shape[0]]
+        elif arr.ndim != len(shape) and all(isinstance(d, int) for d in shape):
+            arr = arr.reshape(shape)  # a scalar stored for a [1] input (vector_search's k)
+        feeds[spec["name"]] = np.ascontiguousarray(arr[:1] if arr.ndim == len(shape)
+                                                   and isinstance(shape[0], int) else arr)
     return feeds
+
+
+def _synthetic(spec: dict):
+    import numpy as np
+
+    shape = [d if isinstance(d, int) and d > 0 else (1 if i == 0 else 16)
+             for i, d in enumerate(spec["shape"])]
+    if spec["dtype"].startswith("float"):
+        return np.random.default_rng(0).normal(size=shape).astype(spec["dtype"])
+    if "mask" in spec["name"]:
+        return np.ones(shape, spec["dtype"])
+    ids = np.random.default_rng(0).integers(1000, 5000, size=shape)
+    ids[..., 0], ids[..., -1] = 101, 102  # [CLS] ... [SEP]
+    return ids.astype(spec["dtype"])
 
 
 def cpython_outputs(model: dict, feeds: dict) -> dict:
@@ -140,9 +171,18 @@ def check(models: list[dict], providers: list[str], timeout_s: float = 300.0) ->
     return rows
 
 
-def table(rows: list[dict], providers: list[str]) -> str:
+def status(row: dict) -> str:
+    """pass | FAIL (wrong numbers or a run error) | unsupported (the provider lacks an op)."""
+    if row["error"]:
+        return "unsupported" if any(u in row["error"].lower() for u in UNSUPPORTED) else "FAIL"
+    return "pass" if row["pass"] else "FAIL"
+
+
+def table(rows: list[dict], providers: list[str] | tuple[str, ...] = PROVIDERS) -> str:
+    """Markdown model x provider: status and the worst output's error; "-" = not measured
+    (not offered: the runtime uses wasm for that model there)."""
     by = {(r["model"], r["provider"]): r for r in rows}
-    models = list(dict.fromkeys(r["model"] for r in rows))
+    models = sorted({r["model"] for r in rows})
     head = ["model"] + [f"{p} (tol {TOLERANCE[p]:g})" for p in providers]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for m in models:
@@ -152,13 +192,31 @@ def table(rows: list[dict], providers: list[str]) -> str:
             if r is None:
                 cells.append("-")
             elif r["error"]:
-                cells.append(f"FAIL (error: {r['error'][:60]})")
+                cells.append(f"{status(r)} ({_short(r['error'])})")
             else:
                 worst = max(r["errors"], key=r["errors"].get)
                 cells.append(f"{'pass' if r['pass'] else '**FAIL**'} {r['max_error']:.1e}"
                              + ("" if r["pass"] else f" ({worst})"))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _short(err: str) -> str:
+    """The reason in a few words: the missing op, or the loader's message without prefixes."""
+    import re
+
+    op = re.search(r"operator '(\w+)'", err)
+    if op:
+        return f"op {op.group(1)}"
+    if "expected shape" in err:
+        return "dynamic input shape"
+    node = re.search(r"unrecognized input '' for node: (\S+)", err)
+    if node:
+        return f"optional input left empty ({node.group(1)})"
+    for prefix in ("Page.evaluate: ", "Error: ", "TypeError: ",
+                   "Failed to load model as ONNX format: ", "Error: ", "TypeError: "):
+        err = err.removeprefix(prefix)
+    return err.replace("|", "/")[:50]
 
 
 def support(rows: list[dict]) -> dict[str, list[str]]:
@@ -170,22 +228,45 @@ def support(rows: list[dict]) -> dict[str, list[str]]:
     return {m: sorted(p, key=PROVIDERS.index) for m, p in sorted(out.items())}
 
 
+def merge(old: list[dict], new: list[dict]) -> list[dict]:
+    """Newest row wins per (model, provider); sorted for stable diffs."""
+    by = {(r["model"], r["provider"]): r for r in old}
+    by.update({(r["model"], r["provider"]): r for r in new})
+    return [by[k] for k in sorted(by, key=lambda k: (k[0], PROVIDERS.index(k[1])))]
+
+
+def readme_section(rows: list[dict]) -> str:
+    return f"{BEGIN}\n{table(rows)}\n{END}"
+
+
+def write_outputs(rows: list[dict]) -> None:
+    """providers.json, conformance.md and the README table, all from the merged rows."""
+    RESULTS_FILE.write_text(json.dumps(rows, indent=1, default=str) + "\n")
+    SUPPORT_FILE.write_text(json.dumps(support(rows), indent=1, sort_keys=True) + "\n")
+    TABLE_FILE.write_text(table(rows) + "\n")
+    text = README.read_text()
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    README.write_text(text[:start] + readme_section(rows) + text[end:])
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*", help="model ids (default: all in the manifest)")
     ap.add_argument("--providers", nargs="*", default=list(PROVIDERS), choices=PROVIDERS)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
-    ap.add_argument("--write-support", action="store_true",
-                    help=f"write {SUPPORT_FILE.relative_to(ROOT)} from the results")
-    ap.add_argument("--table-from", nargs="*", type=Path,
-                    help="only render the table from earlier conformance.json files")
+    ap.add_argument("--dry", action="store_true",
+                    help="only write <out>/conformance.{md,json}; leave the models/ files "
+                         "and README alone")
+    ap.add_argument("--rewrite", action="store_true",
+                    help="measure nothing: rewrite providers.json, conformance.md and the "
+                         "README table from models/conformance.json")
     args = ap.parse_args(argv)
-    if args.table_from:
-        rows = [r for f in args.table_from for r in json.loads(f.read_text())]
-        print(table(rows, [p for p in PROVIDERS if any(r["provider"] == p for r in rows)]))
+    old = json.loads(RESULTS_FILE.read_text()) if RESULTS_FILE.exists() else []
+    if args.rewrite:
+        write_outputs(merge([], old))
         return 0
     manifest = json.loads((MODELS / "manifest.json").read_text())["models"]
-    models = [m for m in manifest if m.get("reference")
+    models = [m for m in manifest if m.get("reference") and m["file"].endswith(".onnx")
               and (not args.models or m["id"] in args.models)]
     rows = check(models, args.providers)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -193,10 +274,8 @@ def main(argv=None) -> int:
     (args.out / "conformance.md").write_text(md + "\n")
     (args.out / "conformance.json").write_text(json.dumps(rows, indent=1, default=str))
     print(md)
-    if args.write_support:
-        current = json.loads(SUPPORT_FILE.read_text()) if SUPPORT_FILE.exists() else {}
-        current.update(support(rows))
-        SUPPORT_FILE.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
+    if not args.dry:
+        write_outputs(merge(old, rows))
     return 0
 
 

@@ -88,8 +88,8 @@ def load_manifest() -> dict[str, dict]:
 
 
 # Which onnxruntime-web execution providers give each model's right answer, as measured by
-# `python -m bench.conformance --write-support`; models not measured get wasm alone, so the
-# page falls back per model instead of showing a wrong answer.
+# `python -m bench.conformance` (written from models/conformance.json); models not measured get
+# wasm alone, so the page falls back per model instead of showing a wrong answer.
 PROVIDERS_FILE = Path(__file__).resolve().parent / "providers.json"
 
 

@@ -78,3 +78,46 @@ def test_every_built_model_has_a_measured_provider_list():
     for m in json.loads(manifest.read_text())["models"]:
         assert "wasm" in m["providers"], m["id"]
         assert m["providers"] == support.get(m["id"], ["wasm"]), m["id"]
+
+
+def test_readme_table_and_provider_lists_come_from_the_measured_rows():
+    """The README table, models/conformance.md and models/providers.json are what
+    `python -m bench.conformance` writes from models/conformance.json (never hand-edited)."""
+    from bench import conformance
+
+    rows = json.loads(conformance.RESULTS_FILE.read_text())
+    assert rows == conformance.merge([], rows)  # one row per model x provider
+    assert conformance.readme_section(rows) in conformance.README.read_text()
+    assert conformance.TABLE_FILE.read_text() == conformance.table(rows) + "\n"
+    assert json.loads(conformance.SUPPORT_FILE.read_text()) == conformance.support(rows)
+    for r in rows:  # a provider is offered only where every output was within tolerance
+        assert r["pass"] == (r["error"] is None
+                             and max(r["errors"].values()) <= conformance.TOLERANCE[r["provider"]])
+
+
+def test_every_built_onnx_model_was_measured_on_wasm():
+    manifest = OUT / "manifest.json"
+    if not manifest.exists():
+        pytest.skip("models not built")
+    from bench import conformance
+
+    measured = {r["model"] for r in json.loads(conformance.RESULTS_FILE.read_text())
+                if r["provider"] == "wasm" and r["pass"]}
+    onnx_models = {m["id"] for m in json.loads(manifest.read_text())["models"]
+                   if m["file"].endswith(".onnx")}
+    assert onnx_models <= measured, sorted(onnx_models - measured)
+
+
+def test_a_graph_the_provider_cannot_load_is_unsupported_not_wrong():
+    from bench.conformance import status, table
+
+    base = {"model": "m", "errors": {}, "max_error": float("inf"), "pass": False}
+    lacks_op = {**base, "provider": "webgl",
+                "error": "Page.evaluate: TypeError: cannot resolve operator 'TopK' with opsets"}
+    wrong = {**base, "provider": "webgpu", "error": None, "errors": {"y": 0.5},
+             "max_error": 0.5}
+    right = {**base, "provider": "wasm", "error": None, "errors": {"y": 1e-6},
+             "max_error": 1e-6, "pass": True}
+    assert status(lacks_op) == "unsupported" and status(wrong) == "FAIL"
+    row = table([right, lacks_op, wrong]).splitlines()[-1]
+    assert row == "| m | pass 1.0e-06 | unsupported (op TopK) | **FAIL** 5.0e-01 (y) |"

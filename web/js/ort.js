@@ -115,16 +115,60 @@ export async function runSession(handle, names, dtypes, shapes, datas) {
   }));
 }
 
-// ---- provider chosen by measurement (?provider=auto) ----------------------------------------
+// ---- provider chosen by measurement (?provider=auto, the default) ---------------------------
+
+// Software GPUs (SwiftShader, llvmpipe, WebGPU's fallback adapter) run on the same CPU cores as
+// wasm, only slower, and cost seconds of shader compiles on first load: measured only when the
+// page asks for it with an explicit ?provider=auto (the conformance e2e test does).
+const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
+const measureSoftware = () =>
+  new URLSearchParams(globalThis.location?.search || '').get('provider') === 'auto';
+
+let gpuInfo = null;
+// What this device's GPUs are: {webgpu: "vendor architecture device description" | null,
+// webgl: "unmasked renderer" | null, software: {webgpu, webgl}}; part of the remembered key.
+export async function deviceGpus() {
+  if (gpuInfo) return gpuInfo;
+  const info = { webgpu: null, webgl: null, software: { webgpu: false, webgl: false } };
+  try {
+    const adapter = navigator.gpu && await navigator.gpu.requestAdapter();
+    if (adapter) {
+      const a = adapter.info || {};
+      info.webgpu = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ')
+        || 'webgpu';
+      info.software.webgpu = !!(a.isFallbackAdapter || adapter.isFallbackAdapter)
+        || SOFTWARE.test(info.webgpu);
+    }
+  } catch { /* no webgpu */ }
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (gl) {
+      const ext = gl.getExtension('WEBGL_debug_renderer_info');
+      info.webgl = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      info.software.webgl = SOFTWARE.test(info.webgl);
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    }
+  } catch { /* no webgl2 */ }
+  gpuInfo = info;
+  return info;
+}
 
 async function available(provider) {
-  if (provider === 'webgpu') {
-    try { return !!(navigator.gpu && await navigator.gpu.requestAdapter()); } catch { return false; }
-  }
-  if (provider === 'webgl') {
-    try { return !!document.createElement('canvas').getContext('webgl2'); } catch { return false; }
-  }
-  return provider === 'wasm';
+  if (provider === 'wasm') return true;
+  const gpus = await deviceGpus();
+  if (!gpus[provider]) return false;
+  return !gpus.software[provider] || measureSoftware();
+}
+
+// The localStorage key: the model (id + sha256 prefix) on this browser and these GPUs, so a
+// new browser version or another adapter measures again.
+async function deviceKey(key) {
+  const gpus = await deviceGpus();
+  const text = [navigator.userAgent, gpus.webgpu, gpus.webgl].join('|');
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  const hex = Array.from(new Uint8Array(digest).slice(0, 8),
+                         (b) => b.toString(16).padStart(2, '0')).join('');
+  return `frontml.provider.${key}.${hex}`;
 }
 
 const ZEROS = { float32: Float32Array, uint8: Uint8Array, int8: Int8Array, int32: Int32Array,
@@ -149,22 +193,30 @@ async function timeRuns(handle, inputs, runs) {
 }
 
 // Time a short warm run of the model on each candidate provider (those the conformance check
-// found right for it, and that this browser has), keep the fastest, remember it per device
-// (localStorage, keyed by model sha256). inputs: [{name, dtype, shape}] from the manifest.
+// found right for it, and that this device has), keep the fastest, remember it per device
+// (localStorage: model sha256 + user agent + GPU adapter/renderer). A single candidate is
+// simply used ("only"). inputs: [{name, dtype, shape}] from the manifest.
 export async function createSessionAuto(bytes, candidates, inputs, key, threads) {
-  const storeKey = `frontml.provider.${key}`;
+  const usable = [];
+  for (const provider of candidates) {
+    if (await available(provider)) usable.push(provider); // wasm: no GPU probe
+  }
+  if (usable.length <= 1) {
+    const handle = await createSession(bytes, usable[0] || 'wasm', threads);
+    return Object.assign(handle, { chosen: 'only', measured: {} });
+  }
+  const storeKey = await deviceKey(key);
   const remembered = globalThis.localStorage?.getItem(storeKey);
   if (remembered) {
     const { provider, ms } = JSON.parse(remembered);
-    if (candidates.includes(provider) && await available(provider)) {
+    if (usable.includes(provider)) {
       const handle = await createSession(bytes, provider, threads);
       return Object.assign(handle, { chosen: 'remembered', measured: ms });
     }
   }
   const measured = {};
   let best = null;
-  for (const provider of candidates) {
-    if (!(await available(provider))) continue;
+  for (const provider of usable) {
     let handle;
     try {
       handle = await createSession(bytes, provider, threads);

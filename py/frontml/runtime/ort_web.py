@@ -101,7 +101,8 @@ def _js_object(pairs):
 
 
 def _choice(handle) -> dict:
-    """How the provider was chosen: {"how": "measured"|"remembered"|"forced", "ms": {...}}."""
+    """How the provider was chosen: {"how": "measured"|"remembered"|"only"|"forced",
+    "ms": {...}} ("only": one usable candidate on this device, nothing to measure)."""
     how = getattr(handle, "chosen", None)
     if how is None:
         return {"how": "forced", "ms": {}}

@@ -28,7 +28,8 @@ API
   `page.param(name, default, allowed=None)`: a query parameter through the one validation
   layer; a bad value is named on the page (value, what is allowed) and the default is used.
   `page.debug` (?debug=1), `page.mode` (?mode=video|image), `page.provider`
-  (?provider=wasm|webgl|webgpu|auto). Parameters the page never reads are named at `ready()`.
+  (?provider=wasm|webgl|webgpu|auto; default auto, see web/js/ort.js createSessionAuto).
+  Parameters the page never reads are named at `ready()`.
 - `page.option(element_id)`: a typed page option not in the URL (a number box), checked against
   its own HTML the same way; a bad value is named and the HTML default restored.
 - `page.memory()` (also `window.frontml.memory()`): wasm heaps of Pyodide and onnxruntime-web,
@@ -132,7 +133,7 @@ class Page(Drawing):
         # ?grab=cpu|canvas|frame: one frame path for every frame instead of the per-frame
         # choice (web/js/frames.js), for benchmarks and browsers where one is better
         self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "canvas", "frame")))
-        self.provider = self.param("provider", "wasm", PROVIDERS)
+        self.provider = self.param("provider", "auto", PROVIDERS)
         self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
         self.param(flag("ortwarm", True))  # read by web/js/boot.js (0: no early ORT start-up)
         self.mode = self.param("mode", "video", RUNNING_MODES)
