@@ -46,8 +46,10 @@ def warp_like_opencv(frame: Frame, affine: Affine, out_w: int, out_h: int,
     default, for ROI crops)."""
     if OPENCV_PIXEL_CENTRES:
         affine = opencv_sampling(affine)
-    if isinstance(frame, ArrayFrame):  # CPython: OpenCV's own fixed-point sampling
-        return frame.warp_fixed_point(affine, out_w, out_h, border)
+    # OpenCV's own fixed-point sampling (ArrayFrame in CPython, the WebGL2 shader in the page)
+    fixed_point = getattr(frame, "warp_fixed_point", None)
+    if fixed_point is not None:
+        return fixed_point(affine, out_w, out_h, border)
     return frame.warp(affine, out_w, out_h, border=border)
 
 
