@@ -205,13 +205,106 @@ def record_filter_fixture(frames: int = 12) -> None:
     print(f"wrote {FILTER_FIXTURE}", file=sys.stderr)
 
 
+CROPS = ROOT / "bench" / ".cache" / "mediapipe_crops"
+# The pose landmark model on one ROI exactly as pose_landmark_by_roi_cpu.pbtxt runs it
+# (ImageToTensorCalculator 256x256 keep_aspect_ratio [0, 1] + InferenceCalculator xnnpack), with
+# the crop tensor, the landmark tensor and the pose flag (TensorsToFloatsCalculator) as outputs.
+CROP_GRAPH = """
+input_stream: "image"
+input_stream: "roi"
+output_stream: "crop"
+output_stream: "lms"
+output_stream: "flag"
+node { calculator: "ImageToTensorCalculator" input_stream: "IMAGE:image"
+  input_stream: "NORM_RECT:roi" output_stream: "TENSORS:input_tensors"
+  options { [mediapipe.ImageToTensorCalculatorOptions.ext] { output_tensor_width: 256
+    output_tensor_height: 256 keep_aspect_ratio: true
+    output_tensor_float_range { min: 0.0 max: 1.0 } } } }
+node { calculator: "InferenceCalculator" input_stream: "TENSORS:input_tensors"
+  output_stream: "TENSORS:out"
+  options { [mediapipe.InferenceCalculatorOptions.ext] { model_path: "MODEL"
+    delegate { xnnpack {} } } } }
+node { calculator: "SplitTensorVectorCalculator" input_stream: "out" output_stream: "lm_t"
+  output_stream: "flag_t" options { [mediapipe.SplitVectorCalculatorOptions.ext] {
+    ranges: { begin: 0 end: 1 } ranges: { begin: 1 end: 2 } } } }
+node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:flag_t"
+  output_stream: "FLOAT:flag" }
+node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:lm_t"
+  output_stream: "FLOATS:lms" }
+node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:input_tensors"
+  output_stream: "FLOATS:crop" }
+"""
+
+
+def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
+    """MediaPipe's own crop tensor, landmark tensor and pose flag for the ROI its video-mode run
+    used on each of `frames` (ROI_FROM_DETECTION, else the previous frame's ROI_FROM_LANDMARKS),
+    for `bench/crop_check.py`: feeding the same crop to frontml's ONNX splits model conversion
+    from crop/ROI differences."""
+    import mediapipe
+    import numpy as np
+    from google.protobuf import text_format
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.framework.formats import rect_pb2
+    from mediapipe.python import packet_creator, packet_getter
+    from mediapipe.python._framework_bindings import calculator_graph
+    from video_clips import CLIPS, clip_path, decode, write_clip
+
+    task, model, _ = CONFIGS[config]
+    if task != "pose":
+        raise SystemExit("--crops: pose configurations only")
+    ensure_pose_model(model)
+    clip = next(c for c in CLIPS if c.name == clip_name)
+    write_clip(clip)
+    ref = json.loads((OUT / f"{clip_name}__{config}.json").read_text())["frames"]
+    tflite = (Path(mediapipe.__file__).parent / "modules" / "pose_landmark"
+              / f"pose_landmark_{model}.tflite")
+    graph = calculator_graph.CalculatorGraph(graph_config=text_format.Parse(
+        CROP_GRAPH.replace("MODEL", str(tflite)), calculator_pb2.CalculatorGraphConfig()))
+    got: dict = {}
+    for name in ("crop", "lms"):
+        graph.observe_output_stream(name, lambda s, p: got.__setitem__(
+            s, np.array(packet_getter.get_float_list(p), np.float32)))
+    graph.observe_output_stream("flag", lambda s, p: got.__setitem__(s, packet_getter.get_float(p)))
+    graph.start_run()
+    images = list(decode(clip_path(clip)))
+    out: dict = {}
+    rois = {}
+    for n, i in enumerate(frames, start=1):
+        roi = ref[i]["roi_from_detection"] or (ref[i - 1]["roi_from_landmarks"] if i else None)
+        if roi is None:
+            continue
+        graph.add_packet_to_input_stream("image", packet_creator.create_image_frame(
+            image_format=mediapipe.ImageFormat.SRGB, data=images[i]).at(n))
+        graph.add_packet_to_input_stream("roi", packet_creator.create_proto(
+            rect_pb2.NormalizedRect(**roi)).at(n))
+        graph.wait_until_idle()
+        rois[i] = roi
+        out[f"crop{i}"] = np.round(got["crop"] * 255).astype(np.uint8).reshape(256, 256, 3)
+        out[f"lms{i}"] = got["lms"]
+        out[f"flag{i}"] = np.float32(got["flag"])
+    graph.close()
+    CROPS.mkdir(parents=True, exist_ok=True)
+    path = CROPS / f"{clip_name}__{config}.npz"
+    np.savez(path, rois=json.dumps(rois), **out)
+    print(f"wrote {path} ({len(rois)} frames)", file=sys.stderr)
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help=f"configurations (of {', '.join(CONFIGS)})")
     parser.add_argument("--clips", nargs="*", help="clip names (default: every clip of the task)")
     parser.add_argument("--fixture", action="store_true",
                         help=f"only write {FILTER_FIXTURE.relative_to(ROOT)}")
+    parser.add_argument("--crops", nargs=3, metavar=("CLIP", "CONFIG", "FRAMES"),
+                        help="record MediaPipe's crop/landmarks/flag on frames A-B of a pose "
+                             "clip (for bench/crop_check.py)")
     args = parser.parse_args()
+    if args.crops:
+        lo, _, hi = args.crops[2].partition("-")
+        record_crops(args.crops[0], args.crops[1], list(range(int(lo), int(hi or lo) + 1)))
+        return 0
     if args.fixture:
         record_filter_fixture()
         return 0

@@ -89,3 +89,32 @@ def test_load_image_errors_are_clear(tmp_path):
         load_image(tmp_path / "missing.png")
     with pytest.raises(InputError, match="empty frame"):
         ArrayFrame(np.zeros((0, 5, 3), np.uint8))
+
+
+def test_fixed_point_warp_samples_like_opencv():
+    """cv::warpPerspective INTER_LINEAR on 8-bit: coordinates on a 1/32-pixel grid, integer
+    weights, sum rounded half up (values worked by hand from imgwarp.cpp's arithmetic)."""
+    img = np.zeros((2, 2, 3), np.uint8)
+    img[0, 1] = 1  # a single grey level between two pixels
+    frame = ArrayFrame(img)
+
+    def sample(dx: float) -> int:
+        # one output pixel whose (OpenCV) source coordinate is x = dx, y = 0
+        t = frame.warp_fixed_point((1.0, 0.0, dx, 0.0, 1.0, 0.0), 1, 1, "replicate")
+        return int(np.frombuffer(t.data, np.uint8)[0])
+
+    # x = 0.5: weights 16/32 each -> 0.5 -> rounds half up to 1 (float rint: 0, half to even)
+    assert sample(0.5) == 1
+    # x = 15.4/32 is snapped to 15/32 -> 0.47 -> 0; x = 16.6/32 to 17/32 -> 0.53 -> 1
+    assert sample(15.4 / 32) == 0 and sample(16.6 / 32) == 1
+    # identity and whole-pixel crops reproduce the pixels exactly, like warp()
+    g = ArrayFrame(gradient())
+    same = np.frombuffer(g.warp_fixed_point((1, 0, 0, 0, 1, 0), 64, 48).data, np.uint8)
+    assert np.array_equal(same.reshape(48, 64, 4)[..., :3], gradient())
+    # a rotated crop: within one grey level of float bilinear (the gradient's 4 levels a pixel
+    # times the 1/64-pixel snap); with the zero border, the edge of the image is one 255-step
+    m = rotated_crop_matrix(30, 20, 50, 40, 0.3, 25, 20)
+    for border, tolerance in (("replicate", 1), ("zero", 255 // 64 + 1)):
+        a = np.frombuffer(g.warp_fixed_point(m, 25, 20, border).data, np.uint8).astype(int)
+        b = np.frombuffer(g.warp(m, 25, 20, border).data, np.uint8).astype(int)
+        assert np.abs(a - b).max() <= tolerance

@@ -21,6 +21,7 @@ uniform vec3 row0;
 uniform vec3 row1;
 uniform ivec2 size;
 uniform bool replicate;
+uniform bool fixedPoint;
 out vec4 color;
 vec4 tap(ivec2 p) {
   bool inside = p.x >= 0 && p.y >= 0 && p.x < size.x && p.y < size.y;
@@ -31,6 +32,21 @@ void main() {
   // gl_FragCoord is the output pixel centre; GL row r is output row r (no flip on readback).
   vec3 uv = vec3(gl_FragCoord.xy, 1.0);
   vec2 s = vec2(dot(row0, uv), dot(row1, uv)) - 0.5;
+  if (fixedPoint) {
+    // cv::warpPerspective INTER_LINEAR on 8-bit (CPython's ArrayFrame.warp_fixed_point): the
+    // coordinate on a 1/32-pixel grid, integer weights summing to 1 << 15, rounded half up.
+    // Every term is an integer below 2^24, so float32 holds it exactly.
+    vec2 q = roundEven(s * 32.0);
+    vec2 g0 = floor(q / 32.0);
+    ivec2 g = ivec2(g0);
+    vec2 w = q - g0 * 32.0;
+    vec4 acc = round(tap(g) * 255.0) * ((32.0 - w.x) * (32.0 - w.y))
+             + round(tap(g + ivec2(1, 0)) * 255.0) * (w.x * (32.0 - w.y))
+             + round(tap(g + ivec2(0, 1)) * 255.0) * ((32.0 - w.x) * w.y)
+             + round(tap(g + ivec2(1, 1)) * 255.0) * (w.x * w.y);
+    color = floor((acc * 32.0 + 16384.0) / 32768.0) / 255.0;
+    return;
+  }
   vec2 f0 = floor(s);
   ivec2 p = ivec2(f0);
   vec2 fr = s - f0;
@@ -80,11 +96,12 @@ function makeGlWarper() {
   gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
   gl.pixelStorei(gl.PACK_ALIGNMENT, 1);
   const u = (name) => gl.getUniformLocation(prog, name);
-  return { canvas, gl, uniforms: { row0: u('row0'), row1: u('row1'), size: u('size'), replicate: u('replicate') },
+  return { canvas, gl, uniforms: { row0: u('row0'), row1: u('row1'), size: u('size'), replicate: u('replicate'),
+    fixedPoint: u('fixedPoint') },
     source: null, generation: -1 };
 }
 
-function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate) {
+function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate, fixedPoint) {
   const { gl, canvas, uniforms } = w;
   const gen = source.frontmlGeneration ?? 0;
   if (w.source !== source || w.generation !== gen) { // upload each new frame once
@@ -103,6 +120,7 @@ function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate) {
   gl.uniform3f(uniforms.row1, d, e, f);
   gl.uniform2i(uniforms.size, sw, sh);
   gl.uniform1i(uniforms.replicate, replicate ? 1 : 0);
+  gl.uniform1i(uniforms.fixedPoint, fixedPoint ? 1 : 0);
   gl.drawArrays(gl.TRIANGLES, 0, 3);
   const out = new Uint8Array(outW * outH * 4);
   gl.readPixels(0, 0, outW, outH, gl.RGBA, gl.UNSIGNED_BYTE, out);
@@ -110,7 +128,7 @@ function glWarp(w, source, a, b, c, d, e, f, outW, outH, replicate) {
   return out;
 }
 
-function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
+function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate, fixedPoint) {
   if (glWarper === undefined) {
     try {
       glWarper = makeGlWarper();
@@ -119,7 +137,8 @@ function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
       glWarper = null;
     }
   }
-  return glWarper ? glWarp(glWarper, source, a, b, c, d, e, f, outW, outH, replicate) : null;
+  return glWarper ? glWarp(glWarper, source, a, b, c, d, e, f, outW, outH, replicate, fixedPoint)
+    : null;
 }
 
 // Affine warp: (a..f) maps OUTPUT continuous pixel coords to SOURCE ones
@@ -127,8 +146,8 @@ function tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate) {
 // `replicate` the edge pixels continue outward (MediaPipe's BORDER_REPLICATE): the source is
 // first copied into a canvas padded by as much as the warp reaches outside it.
 // Returns the RGBA bytes (Uint8ClampedArray, length outW*outH*4).
-// `fixedPoint`: OpenCV's 1/32-pixel integer sampling (CPython's ArrayFrame.warp_fixed_point);
-// only the CPU path has it so far, the WebGL and canvas warps sample in float.
+// `fixedPoint`: OpenCV's 1/32-pixel integer sampling (CPython's ArrayFrame.warp_fixed_point),
+// in the CPU path (cpuWarpFixed) and the WebGL2 shader; the 2D-canvas fallback samples its own way.
 export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false, fixedPoint = false) {
   if (source.frontmlCpu && !useCanvas) { // a grabbed video frame already on the CPU
     const t0 = performance.now();
@@ -136,7 +155,7 @@ export function warp(source, a, b, c, d, e, f, outW, outH, replicate = false, fi
     framePath.warp += performance.now() - t0;
     return out;
   }
-  const viaGl = tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate);
+  const viaGl = tryGlWarp(source, a, b, c, d, e, f, outW, outH, replicate, fixedPoint);
   if (viaGl) return viaGl;
   return canvasWarp(source, a, b, c, d, e, f, outW, outH, replicate);
 }

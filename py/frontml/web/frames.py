@@ -22,6 +22,15 @@ class CanvasFrame(Frame):
         # Uint8ClampedArray -> memoryview: one memcpy of out_w*out_h*4 bytes.
         return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
 
+    def warp_fixed_point(self, matrix: Affine, out_w: int, out_h: int,
+                         border: str = "zero") -> Tensor:
+        """`warp` sampling like OpenCV's 8-bit warp, as ArrayFrame.warp_fixed_point (the WebGL2
+        shader; the 2D-canvas fallback samples its own way)."""
+        check_border(border)
+        data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h, border == "replicate",
+                                  True)
+        return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
+
 
 async def grab(source, canvas=None, timestamp_ms: float = 0.0) -> CanvasFrame | None:
     """Snapshot a <video>, <img>, ImageBitmap or canvas; None while the video has no frame.
