@@ -124,12 +124,8 @@ function tap(px, x, y, w, h, row, replicate) {
   return Math.min(Math.max(y, 0), h - 1) * row + Math.min(Math.max(x, 0), w - 1) * 4;
 }
 
-// ArrayFrame.warp (py/frontml/image.py), operation for operation: sx/sy in float64, the
-// fractions and every product and sum rounded to float32 like numpy's float32 arrays. Taps
-// inside the frame take a straight path; the border (zero / replicate) a general one.
-export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
-  const w = src.width, h = src.height;
-  // rows the taps reach (the corners bound an affine map), converted once per frame
+// Convert (once per frame) the source rows a warp's taps reach: the corners bound an affine map.
+function convertReachedRows(src, d, e, f, outW, outH) {
   let lo = Infinity, hi = -Infinity;
   for (const [u, v] of [[0, 0], [outW, 0], [0, outH], [outW, outH]]) {
     const y = d * u + e * v + f;
@@ -137,6 +133,14 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
     hi = Math.max(hi, y);
   }
   src.ensureRows(Math.floor(lo) - 2, Math.ceil(hi) + 2);
+}
+
+// ArrayFrame.warp (py/frontml/image.py), operation for operation: sx/sy in float64, the
+// fractions and every product and sum rounded to float32 like numpy's float32 arrays. Taps
+// inside the frame take a straight path; the border (zero / replicate) a general one.
+export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
+  const w = src.width, h = src.height;
+  convertReachedRows(src, d, e, f, outW, outH);
   const px = src.rgba;
   const row = w * 4;
   const out = new Uint8Array(outW * outH * 4);
@@ -175,13 +179,7 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
 // pixel (half to even, cvRound), integer weights summing to 1 << 15, the sum rounded half up.
 export function cpuWarpFixed(src, a, b, c, d, e, f, outW, outH, replicate) {
   const w = src.width, h = src.height;
-  let lo = Infinity, hi = -Infinity;
-  for (const [u, v] of [[0, 0], [outW, 0], [0, outH], [outW, outH]]) {
-    const y = d * u + e * v + f;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
-  }
-  src.ensureRows(Math.floor(lo) - 2, Math.ceil(hi) + 2);
+  convertReachedRows(src, d, e, f, outW, outH);
   const px = src.rgba;
   const row = w * 4;
   const out = new Uint8Array(outW * outH * 4);
