@@ -166,14 +166,16 @@ SAMPLE_JS = "({t: {...window.frontml.totals}, n: window.frontml.count})"
 
 
 def page_run(bench: Bench, path_query: str, seconds: float, prepare=None,
-             keep_results: bool = False) -> dict:
+             keep_results: bool = False, first_frames_s: float = 120.0) -> dict:
     """Run a frontml page for `seconds` after its second frame; mean ms per stage, FPS.
 
-    `prepare(page)` runs once the page is going (e.g. to pick a background file)."""
+    `prepare(page)` runs once the page is going (e.g. to pick a background file);
+    `first_frames_s`: how long its first two frames may take (emulated GPUs compile shaders)."""
     page = bench.new_page()
     try:
         page.goto(f"{bench.base}/{path_query}")
-        page.wait_for_function("window.frontml && window.frontml.count >= 2", timeout=120_000)
+        page.wait_for_function("window.frontml && window.frontml.count >= 2",
+                               timeout=first_frames_s * 1000)
         if prepare is not None:
             prepare(page)
         start = page.evaluate(SAMPLE_JS)

@@ -1,6 +1,7 @@
 """Each page on each onnxruntime-web execution provider: FPS and per-stage ms side by side.
 
-    python -m bench.providers_speed [--seconds 8] [--quick]
+    python -m bench.providers_speed [--seconds 8] [--quick] [--providers wasm webgpu ...]
+        [--first-frames-s 120]
 
 Providers: wasm, webgl (SwiftShader here), webgpu (CPU-emulated here, needs
 --enable-unsafe-webgpu), and auto (chosen by measurement, see web/js/ort.js). A model the
@@ -23,17 +24,24 @@ PROVIDERS = ("wasm", "webgl", "webgpu", "auto")
 
 
 def main(argv=None) -> int:
-    args = speed_parser(__doc__.splitlines()[0]).parse_args(argv)
+    parser = speed_parser(__doc__.splitlines()[0])
+    parser.add_argument("--providers", nargs="+", choices=PROVIDERS, default=list(PROVIDERS),
+                        help="providers to run (wasm always runs first: the ratios' base)")
+    parser.add_argument("--first-frames-s", type=float, default=120.0,
+                        help="time allowed for a page's first two frames (emulated WebGPU "
+                             "compiles its shaders then: minutes per model here)")
+    args = parser.parse_args(argv)
+    providers = ["wasm"] + [p for p in args.providers if p != "wasm"]
     pages = PAGES[:1] if args.quick else PAGES
     rows = []
     with Bench(astronaut_video(args.out), extra_args=("--enable-unsafe-webgpu",)) as bench:
         for label, path in pages:
             base_fps = None
-            for provider in PROVIDERS:
+            for provider in providers:
                 sep = "&" if "?" in path else "?"
                 try:
                     got = page_run(bench, f"{path}{sep}provider={provider}", args.seconds,
-                                   keep_results=False)
+                                   keep_results=False, first_frames_s=args.first_frames_s)
                     used = ", ".join(sorted({u["provider"] for u in got["providers"].values()}))
                 except Exception as exc:  # noqa: BLE001 - a provider that fails is a result
                     rows.append([label, provider, "failed: " + str(exc).splitlines()[0][:60]]
