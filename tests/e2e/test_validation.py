@@ -18,8 +18,8 @@ TEXT_TYPED = "what a lovely day"
 # arrive" (after `action`, if any).
 CASES = {
     "hello": ("provider=gpu&mode=fast&debug=maybe&image=/nope.png&modle=full",
-              ["?modle is not a parameter of this page (it reads: debug, image, mode, provider, "
-               "warp); ignored",
+              ["?modle is not a parameter of this page (it reads: debug, grab, image, mode, "
+               "ortwarm, provider, proxy, warp); ignored",
                "?provider='gpu' is not allowed (one of wasm, webgl, webgpu, auto)",
                "?mode='fast' is not allowed (one of image, video); keeping the default 'video'",
                "?debug='maybe' is not allowed (1 or 0)",
