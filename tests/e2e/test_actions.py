@@ -6,6 +6,7 @@ carried between the two browsers in the exported file, as a user would."""
 from __future__ import annotations
 
 import math
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -72,14 +73,22 @@ def wait_for(page, condition: str, timeout: int = 180_000) -> dict:
     return handle.json_value()
 
 
-def teach(page, label: str, examples: int) -> dict:
-    """Add `label` and hold its record button until it has `examples` windows."""
+def teach(page, label: str, examples: int, hold_s: float = 1.5 * PERIOD_S) -> dict:
+    """Add `label` and hold its record button until it has `examples` windows and at least
+    `hold_s` have passed: a user shows the whole action (a fast page would otherwise collect its
+    windows within part of one sway, and the other phases would fall outside the class's
+    automatic threshold)."""
     page.fill("#new-class", label)
     page.click("#add-class")
     button = page.locator(f"button.record[data-label='{label}']")
+    started = time.monotonic()
     button.dispatch_event("pointerdown")
     try:
-        return wait_for(page, f"({RESULTS}.classes['{label}'] || 0) >= {examples}")
+        got = wait_for(page, f"({RESULTS}.classes['{label}'] || 0) >= {examples}")
+        left = hold_s - (time.monotonic() - started)
+        if left > 0:
+            page.wait_for_timeout(left * 1000)
+        return got
     finally:
         button.dispatch_event("pointerup")
 
