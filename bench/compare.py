@@ -343,23 +343,35 @@ _DTYPES = {"tensor(float)": "float32", "tensor(int32)": "int32", "tensor(uint8)"
            "tensor(int64)": "int64", "tensor(int8)": "int8"}
 
 
-def _inputs(path: Path) -> list[dict]:
+def model_inputs(model: Path | bytes) -> list[dict]:
+    """The model's inputs (name, numpy dtype, dims with free dimensions set to 1)."""
     import onnxruntime as ort
 
-    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    src = model if isinstance(model, bytes) else str(model)
+    sess = ort.InferenceSession(src, providers=["CPUExecutionProvider"])
     return [{"name": i.name, "type": _DTYPES[i.type],
              "dims": [d if isinstance(d, int) and d > 0 else 1 for d in i.shape]}
             for i in sess.get_inputs()]
 
 
-def native_ms(path: Path, inputs: list[dict], runs: int, threads: int) -> float:
-    import numpy as np
+def native_session(model: Path | bytes, threads: int, profile_prefix: str | None = None):
+    """A CPU onnxruntime session with the page's thread count (op_profile adds profiling)."""
     import onnxruntime as ort
 
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
-    sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    if profile_prefix is not None:
+        so.enable_profiling = True
+        so.profile_file_prefix = profile_prefix
+    src = model if isinstance(model, bytes) else str(model)
+    return ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
+
+
+def time_native_runs(sess, inputs: list[dict], runs: int) -> list[float]:
+    """Milliseconds of each of `runs` timed runs on zero inputs, after one warm-up run."""
+    import numpy as np
+
     feeds = {i["name"]: np.zeros(i["dims"], i["type"]) for i in inputs}
     sess.run(None, feeds)
     times = []
@@ -367,7 +379,11 @@ def native_ms(path: Path, inputs: list[dict], runs: int, threads: int) -> float:
         t0 = time.perf_counter()
         sess.run(None, feeds)
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    return times
+
+
+def native_ms(path: Path, inputs: list[dict], runs: int, threads: int) -> float:
+    return statistics.median(time_native_runs(native_session(path, threads), inputs, runs))
 
 
 def ort_rows(bench: Bench, models: list[str], runs: int) -> list[dict]:
@@ -384,7 +400,7 @@ def ort_rows(bench: Bench, models: list[str], runs: int) -> list[dict]:
         for model in models:
             log(f"measuring model latency {model} ...")
             path = WEB / "models" / f"{model}.onnx"
-            inputs = _inputs(path)
+            inputs = model_inputs(path)
             got = page.evaluate("([u, i, n]) => anchor.time(u, i, n)",
                                 [f"{bench.base}/models/{model}.onnx", inputs, runs])
             native1 = native_ms(path, inputs, runs, 1)

@@ -21,18 +21,16 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from pathlib import Path
 
+from bench.compare import model_inputs, native_session, time_native_runs
 from bench.harness import DEFAULT_OUT, Bench, astronaut_video, fmt, log, machine, md_table, today
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 DEFAULT_MODELS = ("hand_landmark_lite", "pose_landmark_heavy", "movenet_multipose",
                   "selfie_segmentation")
-_DTYPES = {"tensor(float)": "float32", "tensor(uint8)": "uint8", "tensor(int32)": "int32",
-           "tensor(int64)": "int64"}
 
 # Runs `runs` timed calls after one warm-up; with `profile`, the ORT profile (a JSON array that
 # onnxruntime-web prints to the console) follows in the console log.
@@ -102,34 +100,11 @@ def synthetic_models() -> dict[str, bytes]:
     }
 
 
-def model_inputs(model: bytes) -> list[dict]:
-    import onnxruntime as ort
-
-    sess = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
-    return [{"name": i.name, "type": _DTYPES[i.type],
-             "dims": [d if isinstance(d, int) and d > 0 else 1 for d in i.shape]}
-            for i in sess.get_inputs()]
-
-
 def native_times(model: bytes, inputs: list[dict], runs: int, threads: int,
                  profile_dir: Path | None = None) -> tuple[list[float], list[dict]]:
-    import numpy as np
-    import onnxruntime as ort
-
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    if profile_dir is not None:
-        so.enable_profiling = True
-        so.profile_file_prefix = str(profile_dir / "native")
-    sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
-    feeds = {i["name"]: np.zeros(i["dims"], i["type"]) for i in inputs}
-    sess.run(None, feeds)
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        sess.run(None, feeds)
-        times.append((time.perf_counter() - t0) * 1000)
+    prefix = str(profile_dir / "native") if profile_dir is not None else None
+    sess = native_session(model, threads, prefix)
+    times = time_native_runs(sess, inputs, runs)
     events: list[dict] = []
     if profile_dir is not None:
         events = json.loads(Path(sess.end_profiling()).read_text())
