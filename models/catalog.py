@@ -165,6 +165,7 @@ def _pose_landmark(variant: str, package: str, path: str, sha: str) -> dict:
         "source": _src(package, path, sha),
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # the .tflite stores float16: lossless (models/weight_storage.py)
         "input": {"height": 256, "width": 256, "norm": "unit"},
         "outputs": [
             _out("landmarks", "Identity", [1, 195],
@@ -250,6 +251,7 @@ MODELS: dict[str, dict] = {
         "licence": _MP_LICENCE,
         # Sparse weights: tf2onnx cannot read them (models.md trap 1).
         "fixups": ["densify"],
+        "weights": "fp16",  # float16 in the .tflite: stored so again, losslessly
         "input": {"height": 224, "width": 224, "norm": "signed"},
         "outputs": [
             _out("boxes", "Identity", [1, 2254, 12],
