@@ -1,9 +1,15 @@
 // fp16 weight storage (models/weight_storage.py) for onnxruntime-web's webgl backend, which
-// cannot read float16 tensors: the model's float16 initializers are widened back to float32
-// (exactly: every float16 is a float32) by rewriting the protobuf, and the Cast nodes in front
-// of them become float32 -> float32 no-ops. wasm and webgpu fold the Casts themselves.
-// Fields used (onnx.proto): ModelProto.graph = 7; GraphProto.initializer = 5;
-// TensorProto.data_type = 2 (FLOAT = 1, FLOAT16 = 10), raw_data = 9.
+// cannot read float16 tensors and computes wrong convolutions on weights that arrive through a
+// Cast node: the model is rewritten back to the float32 model the build verified. Each float16
+// initializer `W__fp16` becomes float32 `W` again (exactly: every float16 is a float32) and its
+// `Cast(W__fp16) -> W` node is dropped. wasm and webgpu fold the Casts themselves.
+// Fields used (onnx.proto): ModelProto.graph = 7; GraphProto.node = 1, initializer = 5;
+// NodeProto.input = 1, output = 2, op_type = 4; TensorProto.data_type = 2 (FLOAT = 1,
+// FLOAT16 = 10), name = 8, raw_data = 9.
+
+const SUFFIX = '__fp16';
+const text = new TextDecoder();
+const utf8 = new TextEncoder();
 
 function readVarint(buf, pos) {
   let value = 0;
@@ -63,51 +69,76 @@ const concat = (parts) => {
 const lengthDelimited = (field, payload) =>
   [varint(field * 8 + 2), varint(payload.length), payload];
 
+let halfTable = null; // float32 value of each of the 65,536 float16 bit patterns
+
 function halfToFloat(halfBytes) {
-  const n = halfBytes.length / 2;
-  const view = new DataView(halfBytes.buffer, halfBytes.byteOffset, halfBytes.length);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const h = view.getUint16(2 * i, true);
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const frac = h & 0x3ff;
-    if (exp === 0) out[i] = sign * frac * 2 ** -24;
-    else if (exp === 31) out[i] = frac ? NaN : sign * Infinity;
-    else out[i] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) {
+      const sign = h & 0x8000 ? -1 : 1;
+      const exp = (h >> 10) & 0x1f;
+      const frac = h & 0x3ff;
+      if (exp === 0) halfTable[h] = sign * frac * 2 ** -24;
+      else if (exp === 31) halfTable[h] = frac ? NaN : sign * Infinity;
+      else halfTable[h] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
+    }
   }
+  const halves = new Uint16Array(halfBytes.slice().buffer); // aligned copy (little-endian host)
+  const out = new Float32Array(halves.length);
+  for (let i = 0; i < halves.length; i++) out[i] = halfTable[halves[i]];
   return new Uint8Array(out.buffer);
 }
 
-// A float16 TensorProto with raw_data -> the same tensor as float32; anything else: null.
+const strings = (buf, fs, field) =>
+  fs.filter(([f, w]) => f === field && w === 2).map(([, , , p, e]) => text.decode(buf.subarray(p, e)));
+
+// A float16 `W__fp16` TensorProto with raw_data -> [float32 tensor `W`, 'W']; else null.
 function widenTensor(buf) {
   const fs = fields(buf);
   const type = fs.find(([f, w]) => f === 2 && w === 0);
   const raw = fs.find(([f, w]) => f === 9 && w === 2);
-  if (!type || !raw || readVarint(buf, type[3])[0] !== 10) return null;
+  const [name] = strings(buf, fs, 8);
+  if (!type || !raw || readVarint(buf, type[3])[0] !== 10 || !name?.endsWith(SUFFIX)) return null;
+  const wideName = name.slice(0, -SUFFIX.length);
   const parts = [];
   for (const [f, , start, , end] of fs) {
     if (f === 2) parts.push(Uint8Array.of(2 * 8, 1));
+    else if (f === 8) parts.push(...lengthDelimited(8, utf8.encode(wideName)));
     else if (f === 9) parts.push(...lengthDelimited(9, halfToFloat(buf.subarray(raw[3], raw[4]))));
+    else parts.push(buf.subarray(start, end));
+  }
+  return [concat(parts), wideName];
+}
+
+// The `Cast(W__fp16) -> W` node of a widened initializer W?
+function isStorageCast(buf, widened) {
+  const fs = fields(buf);
+  const [op] = strings(buf, fs, 4);
+  const inputs = strings(buf, fs, 1);
+  const outputs = strings(buf, fs, 2);
+  return op === 'Cast' && inputs.length === 1 && outputs.length === 1
+    && widened.has(outputs[0]) && inputs[0] === outputs[0] + SUFFIX;
+}
+
+function widenGraph(buf) {
+  const fs = fields(buf);
+  const wide = new Map();
+  for (const [f, w, , payload, end] of fs) {
+    const got = f === 5 && w === 2 ? widenTensor(buf.subarray(payload, end)) : null;
+    if (got) wide.set(payload, got);
+  }
+  if (!wide.size) return null;
+  const widened = new Set([...wide.values()].map(([, name]) => name));
+  const parts = [];
+  for (const [f, w, start, payload, end] of fs) {
+    if (wide.has(payload)) parts.push(...lengthDelimited(5, wide.get(payload)[0]));
+    else if (f === 1 && w === 2 && isStorageCast(buf.subarray(payload, end), widened)) continue;
     else parts.push(buf.subarray(start, end));
   }
   return concat(parts);
 }
 
-function widenGraph(buf) {
-  let changed = false;
-  const parts = [];
-  for (const [f, w, start, payload, end] of fields(buf)) {
-    const wide = f === 5 && w === 2 ? widenTensor(buf.subarray(payload, end)) : null;
-    if (wide) {
-      changed = true;
-      parts.push(...lengthDelimited(5, wide));
-    } else parts.push(buf.subarray(start, end));
-  }
-  return changed ? concat(parts) : null;
-}
-
-// Model bytes with every float16 initializer widened to float32 (the input when there is none).
+// Model bytes with every stored-float16 weight float32 again (the input when there is none).
 export function widenFp16(bytes) {
   const buf = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let changed = false;
