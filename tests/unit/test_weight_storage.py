@@ -101,3 +101,8 @@ def test_webgl_widening_restores_the_float32_weights(tmp_path):
     same = subprocess.run([NODE, str(script)], input=plain, capture_output=True, timeout=60,
                           check=True)
     assert same.stdout == plain
+    # bytes that are no model pass through untouched (onnxruntime reports them)
+    for junk in (bytes(range(256)) * 4, b"\xff" * 64, plain[: len(plain) // 2]):
+        passed = subprocess.run([NODE, str(script)], input=junk, capture_output=True,
+                                timeout=60, check=True)
+        assert passed.stdout == junk

@@ -15,6 +15,7 @@ function readVarint(buf, pos) {
   let value = 0;
   let scale = 1;
   for (;;) {
+    if (pos >= buf.length || scale > 2 ** 56) throw new Error('truncated protobuf');
     const b = buf[pos++];
     value += (b & 0x7f) * scale;
     if (b < 0x80) return [value, pos];
@@ -51,6 +52,7 @@ function fields(buf) {
       [len, payload] = readVarint(buf, pos);
       pos = payload + len;
     } else throw new Error(`unsupported protobuf wire type ${wire}`);
+    if (pos > buf.length) throw new Error('truncated protobuf');
     out.push([field, wire, start, payload, pos]);
   }
   return out;
@@ -138,8 +140,17 @@ function widenGraph(buf) {
   return concat(parts);
 }
 
-// Model bytes with every stored-float16 weight float32 again (the input when there is none).
+// Model bytes with every stored-float16 weight float32 again (the input when there is none,
+// or when the bytes are no ONNX model: onnxruntime then names the problem itself).
 export function widenFp16(bytes) {
+  try {
+    return widen(bytes);
+  } catch {
+    return bytes;
+  }
+}
+
+function widen(bytes) {
   const buf = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let changed = false;
   const parts = [];
