@@ -490,7 +490,9 @@ def startup_rows(bench: Bench, pages: list[tuple[str, str]]) -> list[dict]:
         rows.append({"label": label, "page": query, "cold": cold, "warm": warm,
                      "requests": len(fetched),
                      "bytes": sum(f.stat().st_size for f in files),
-                     "gzip": sum(_gzip_size(f) for f in files)})
+                     "gzip": sum(_gzip_size(f) for f in files),
+                     "files": [(f.relative_to(WEB).as_posix(), f.stat().st_size, _gzip_size(f))
+                               for f in files]})
     return rows
 
 

@@ -30,6 +30,7 @@ def main(argv: list[str]) -> int:
         sep = "&" if "?" in query else "?"
         variants += [(f"{label}|off", f"{query}{sep}ortwarm=0"), (f"{label}|on", query)]
     rows = []
+    files: dict[str, list] = {}
     video = astronaut_video(args.out)
     for config, flags in (("defaults", ()), ("GPU-style", GPU_STYLE)):
         if config not in args.configs.split(","):
@@ -41,6 +42,7 @@ def main(argv: list[str]) -> int:
             got = {r["label"]: r for r in startup_rows(bench, variants)}
         for label, _ in chosen:
             off, on = got[f"{label}|off"], got[f"{label}|on"]
+            files.setdefault(label, on["files"])
             rows.append([config, label, _pair(off["cold"], on["cold"]),
                          _pair(off["warm"], on["warm"]),
                          str(on["requests"]), fmt(on["bytes"] / 1e6, 2),
@@ -48,10 +50,23 @@ def main(argv: list[str]) -> int:
     text = (f"Start-up, {today()}, {machine()} (ORT warm-up off / on):\n\n" + md_table(
         ["browser", "page", "cold s to first result", "warm s to first result", "requests",
          "MB fetched", "MB gzip"], rows))
+    for label, listed in files.items():
+        text += f"\n\nBytes of `{label}` by file (largest gzip first):\n\n" + _breakdown(listed)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "startup.md").write_text(text + "\n")
     return 0
+
+
+def _breakdown(files: list, top: int = 10) -> str:
+    """Which files make a page's bytes: the `top` largest by gzip size, then the rest summed."""
+    files = sorted(files, key=lambda f: -f[2])
+    rest = files[top:]
+    rows = [[f"`{name}`", fmt(raw / 1e6, 2), fmt(gz / 1e6, 2)] for name, raw, gz in files[:top]]
+    if rest:
+        rows.append([f"{len(rest)} other files", fmt(sum(f[1] for f in rest) / 1e6, 2),
+                     fmt(sum(f[2] for f in rest) / 1e6, 2)])
+    return md_table(["file", "MB", "MB gzip"], rows)
 
 
 def _pair(off_ms: float, on_ms: float) -> str:

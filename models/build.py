@@ -35,7 +35,8 @@ OUT = ROOT / "web" / "models"
 MANIFEST = OUT / "manifest.json"
 # The code that decides what a built file contains; changing it changes every recipe hash.
 _RECIPE_CODE = ("build.py", "fetch.py", "convert.py", "tflite_edits.py", "graph_edits.py",
-                "reference.py", "verify.py", "torch_export.py", "labels.py")
+                "reference.py", "verify.py", "torch_export.py", "labels.py",
+                "weight_storage.py")
 
 
 class BuildError(RuntimeError):

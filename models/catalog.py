@@ -165,6 +165,7 @@ def _pose_landmark(variant: str, package: str, path: str, sha: str) -> dict:
         "source": _src(package, path, sha),
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # the .tflite stores float16: lossless (models/weight_storage.py)
         "input": {"height": 256, "width": 256, "norm": "unit"},
         "outputs": [
             _out("landmarks", "Identity", [1, 195],
@@ -188,6 +189,7 @@ def _hand_landmark(variant: str, sha: str) -> dict:
         "source": _src("mediapipe", f"{_MP}hand_landmark/hand_landmark_{variant}.tflite", sha),
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         "input": {"height": 224, "width": 224, "norm": "unit"},
         # Order as MediaPipe's hand_landmark_cpu graph splits the model's output tensors.
         "outputs": [
@@ -209,6 +211,7 @@ def _palm(variant: str, sha: str) -> dict:
         "source": _src("mediapipe", f"{_MP}palm_detection/palm_detection_{variant}.tflite", sha),
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         # Unlike the other detectors, MediaPipe feeds palm detection [0, 1]; checked here on
         # face-api's sample photos: [0, 1] finds the visible hands, [-1, 1] gives nonsense.
         "input": {"height": 192, "width": 192, "norm": "unit"},
@@ -250,6 +253,7 @@ MODELS: dict[str, dict] = {
         "licence": _MP_LICENCE,
         # Sparse weights: tf2onnx cannot read them (models.md trap 1).
         "fixups": ["densify"],
+        "weights": "fp16",  # float16 in the .tflite: stored so again, losslessly
         "input": {"height": 224, "width": 224, "norm": "signed"},
         "outputs": [
             _out("boxes", "Identity", [1, 2254, 12],
@@ -302,6 +306,7 @@ MODELS: dict[str, dict] = {
         "licence": _MP_LICENCE,
         # MediaPipe custom op (models.md trap 2), rewritten to builtin TFLite ops first.
         "fixups": ["transpose_conv_bias"],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         "input": {"height": 256, "width": 256, "norm": "unit"},
         "outputs": [
             _out("mask", "activation_10", [1, 256, 256, 1], "person probability (sigmoid)"),
@@ -317,6 +322,7 @@ MODELS: dict[str, dict] = {
                        "a77d03f4659b9f6b6c1f5106947bf40e99d7655094b6527f214ea7d451106edd"),
         "licence": _MP_LICENCE,
         "fixups": ["transpose_conv_bias"],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         "input": {"height": 144, "width": 256, "norm": "unit"},
         "outputs": [
             _out("mask", "segment_back", [1, 144, 256, 1], "person probability (sigmoid)"),
@@ -331,6 +337,7 @@ MODELS: dict[str, dict] = {
                        "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8"),
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         "input": {"height": 128, "width": 128, "norm": "signed"},
         "outputs": [
             _out("boxes", "regressors", [1, 896, 16],
@@ -348,6 +355,7 @@ MODELS: dict[str, dict] = {
                        "99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3"),
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         "input": {"height": 192, "width": 192, "norm": "signed"},
         "outputs": [
             _out("boxes", "reshaped_regressor_face_4", [1, 2304, 16],
@@ -364,6 +372,7 @@ MODELS: dict[str, dict] = {
                        "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814"),
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         "input": {"height": 192, "width": 192, "norm": "unit"},
         # Source shapes are [1,1,1,1404] and [1,1,1,1]: the build reshapes them.
         "outputs": [
@@ -487,6 +496,7 @@ MODELS.update({
                    "range": [184, 9987912]},
         "licence": _MP_LICENCE,
         "fixups": [],
+        "weights": "fp16",  # float16 in the .tflite: lossless (weight_storage.py)
         # object_detection_oid_v4_cpu.pbtxt: whole image stretched to 300x300, [-1, 1].
         "input": {"height": 300, "width": 300, "norm": "signed"},
         "outputs": [

@@ -294,6 +294,10 @@ def finish(model: onnx.ModelProto, model_id: str, entry: dict) -> onnx.ModelProt
     # Drop stale intermediate shape annotations, then re-infer them strictly.
     del model.graph.value_info[:]
     canonical_names(model.graph)
+    if entry.get("weights") == "fp16":  # catalog opt-in; lossless (models/weight_storage.py)
+        from weight_storage import store_fp16
+
+        store_fp16(model)
     model = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
     onnx.checker.check_model(model, full_check=True)
     return model

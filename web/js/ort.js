@@ -1,6 +1,8 @@
 // onnxruntime-web bridge: load the vendored ORT bundle per execution provider, create sessions,
 // run them with typed arrays from Python (py/frontml/runtime/ort_web.py).
 
+import { widenFp16 } from './fp16.js';
+
 const VENDOR = new URL('../vendor/', import.meta.url);
 const ORT_BUNDLES = {
   wasm: 'ort/ort.wasm.min.mjs',
@@ -86,6 +88,7 @@ export async function createSession(bytes, provider, threads) {
   const ort = await loadOrt(provider);
   if (ort.env.wasm) ort.env.wasm.numThreads = threads || autoThreads(); // webgl bundle has none
   if (ort.env.wasm && wasmProxy) ort.env.wasm.proxy = true;
+  if (provider === 'webgl') bytes = widenFp16(bytes); // webgl reads no float16 weights
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
