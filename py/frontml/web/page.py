@@ -81,7 +81,7 @@ from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
 from frontml.web.controls import Controls, control_param, parse_control
 from frontml.web.drawing import Drawing
-from frontml.web.frames import CanvasFrame, grab
+from frontml.web.frames import CanvasFrame, grab, set_lazy_warps
 from frontml.web.params import Param, flag
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
@@ -135,6 +135,12 @@ class Page(Drawing):
         self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "canvas", "frame")))
         self.provider = self.param("provider", "auto", PROVIDERS)
         self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
+        # ?gpuinput=auto|1|0: crops warped on ORT's WebGPU device and fed without a CPU round
+        # trip (web/js/warp_webgpu.js); auto: on a hardware WebGPU adapter only
+        gpu_input = self.param("gpuinput", "auto", ("auto", "1", "0"))
+        self.glue.setGpuInput(gpu_input)
+        set_lazy_warps(gpu_input != "0" and self.provider in ("webgpu", "auto")
+                       and bool(await self.glue.gpuInputFor("webgpu")))
         self.param(flag("ortwarm", True))  # read by web/js/boot.js (0: no early ORT start-up)
         self.mode = self.param("mode", "video", RUNNING_MODES)
         if source_url:
