@@ -6,7 +6,6 @@ from frontml.image import Affine, Frame, check_border
 from frontml.runtime.js_glue import loaded_glue
 from frontml.runtime.tensor import Tensor
 
-
 # ?gpuinput (page.py): crops become WarpTensors, computed where the session runs (GPU-resident
 # on webgpu, see web/js/warp_webgpu.js); off: the CPU path only, as before.
 _lazy_warps = False
