@@ -19,7 +19,8 @@ def set_lazy_warps(on: bool) -> None:
 class WarpTensor(Tensor):
     """A crop not computed yet: a webgpu session warps it on its own GPU device and feeds it
     without a CPU round trip (runtime/ort_web.py); anything that reads `.data` (another
-    provider, debugging records) gets the ordinary warp, computed once, same bytes."""
+    provider, debugging records) gets the ordinary warp, computed once, same bytes. Like its
+    CanvasFrame, valid until the next grab into that canvas (read it before then)."""
 
     def __init__(self, canvas, matrix: Affine, out_w: int, out_h: int, replicate: bool,
                  fixed_point: bool) -> None:
