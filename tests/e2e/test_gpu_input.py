@@ -64,18 +64,19 @@ def _page(page, url: str, ready: str) -> dict:
     page.wait_for_function(f"window.frontml && window.frontml.results && ({ready})",
                            timeout=ms(900_000))  # emulated WebGPU: shader compiles take minutes
     return page.evaluate("[window.frontml.results, window.frontml.gpuInputRuns || 0,"
-                         " window.frontml.providers]")
+                         " window.frontml.providers, document.getElementById('hud').innerText]")
 
 
 def test_segmentation_gpu_input_gives_the_cpu_path_mask(page, server_url):
     page.set_default_timeout(ms(300_000))
     masks = {}
     for gpu in ("1", "0"):
-        res, runs, used = _page(page, f"{server_url}/segment.html?debug=1&model=general"
+        res, runs, used, hud = _page(page, f"{server_url}/segment.html?debug=1&model=general"
                                       f"&smoothing=0&provider=webgpu&gpuinput={gpu}",
                                 "window.frontml.results.mask_b64")
         assert used["selfie_segmentation"]["provider"] == "webgpu"
         assert (runs >= 1) == (gpu == "1"), runs  # the GPU-resident feed ran, or did not
+        assert ("webgpu (forced), GPU input" in hud) == (gpu == "1"), hud
         masks[gpu] = np.frombuffer(base64.b64decode(res["mask_b64"]), np.float32)
     diff = float(np.abs(masks["1"] - masks["0"]).max())
     assert diff <= TOLERANCE["webgpu"], f"GPU-input vs CPU-path mask differs by {diff:.2e}"
@@ -87,7 +88,7 @@ def test_pose_gpu_input_gives_the_cpu_path_landmarks(page, server_url):
     page.set_default_timeout(ms(300_000))
     marks = {}
     for gpu in ("1", "0"):
-        res, runs, used = _page(page, f"{server_url}/pose.html?debug=1&model=lite&mode=image"
+        res, runs, used, _ = _page(page, f"{server_url}/pose.html?debug=1&model=lite&mode=image"
                                       f"&provider=webgpu&gpuinput={gpu}",
                                 "window.frontml.results.poses?.length > 0")
         assert used["pose_landmark_lite"]["provider"] == "webgpu"

@@ -16,6 +16,10 @@ def set_lazy_warps(on: bool) -> None:
     _lazy_warps = bool(on)
 
 
+def lazy_warps() -> bool:
+    return _lazy_warps
+
+
 class WarpTensor(Tensor):
     """A crop not computed yet: a webgpu session warps it on its own GPU device and feeds it
     without a CPU round trip (runtime/ort_web.py); anything that reads `.data` (another

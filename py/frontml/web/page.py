@@ -81,7 +81,7 @@ from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
 from frontml.web.controls import Controls, control_param, parse_control
 from frontml.web.drawing import Drawing
-from frontml.web.frames import CanvasFrame, grab, set_lazy_warps
+from frontml.web.frames import CanvasFrame, grab, lazy_warps, set_lazy_warps
 from frontml.web.params import Param, flag
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
@@ -314,7 +314,9 @@ class Page(Drawing):
 
         kinds = sorted({u["provider"] for u in PROVIDERS_USED.values()})
         how = sorted({PROVIDERS_USED[m]["how"] for m in PROVIDERS_USED})
-        self.glue.setProviders(f"{'+'.join(kinds)} ({'/'.join(how)})",
+        # ?gpuinput: webgpu models get their crops GPU-resident (web/js/warp_webgpu.js)
+        gpu_in = ", GPU input" if lazy_warps() and "webgpu" in kinds else ""
+        self.glue.setProviders(f"{'+'.join(kinds)} ({'/'.join(how)}){gpu_in}",
                                to_plain_js(PROVIDERS_USED))
 
     def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
