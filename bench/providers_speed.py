@@ -48,6 +48,11 @@ def main(argv=None) -> int:
                                 + ["-"] * 5)
                     print(" | ".join(rows[-1]), flush=True)
                     continue
+                if not got["frames"]:  # emulated WebGPU under load: seconds per frame
+                    rows.append([label, provider, used, f"< 1 frame in {args.seconds:g} s"]
+                                + ["-"] * 4)
+                    print(" | ".join(rows[-1]), flush=True)
+                    continue
                 if provider == "wasm":
                     base_fps = got["fps"]
                 ratio = got["fps"] / base_fps if base_fps else None
