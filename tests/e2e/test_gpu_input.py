@@ -68,17 +68,18 @@ def _page(page, url: str, ready: str) -> dict:
 
 
 def test_segmentation_gpu_input_gives_the_cpu_path_mask(page, server_url):
+    """?gpuinput=auto (the default) feeds a webgpu session GPU-resident crops; 0: CPU path."""
     page.set_default_timeout(ms(300_000))
     masks = {}
-    for gpu in ("1", "0"):
+    for gpu in ("auto", "0"):
         res, runs, used, hud = _page(page, f"{server_url}/segment.html?debug=1&model=general"
                                       f"&smoothing=0&provider=webgpu&gpuinput={gpu}",
                                 "window.frontml.results.mask_b64")
         assert used["selfie_segmentation"]["provider"] == "webgpu"
-        assert (runs >= 1) == (gpu == "1"), runs  # the GPU-resident feed ran, or did not
-        assert ("webgpu (forced), GPU input" in hud) == (gpu == "1"), hud
+        assert (runs >= 1) == (gpu == "auto"), runs  # the GPU-resident feed ran, or did not
+        assert ("webgpu (forced), GPU input" in hud) == (gpu == "auto"), hud
         masks[gpu] = np.frombuffer(base64.b64decode(res["mask_b64"]), np.float32)
-    diff = float(np.abs(masks["1"] - masks["0"]).max())
+    diff = float(np.abs(masks["auto"] - masks["0"]).max())
     assert diff <= TOLERANCE["webgpu"], f"GPU-input vs CPU-path mask differs by {diff:.2e}"
 
 

@@ -176,16 +176,19 @@ export async function runSessionWarped(handle, names, dtypes, shapes, datas, ind
   }));
 }
 
-// ?gpuinput=auto|1|0 (py/frontml/web/page.py): auto feeds GPU-resident crops on a hardware
-// WebGPU adapter only (on a software one the CPU path measured faster, see README #19).
+// ?gpuinput=auto|1|0 (py/frontml/web/page.py): a webgpu session is fed GPU-resident crops
+// unless ?gpuinput=0 (bench/gpu_input_speed.py: never slower than the CPU path, even emulated).
 let gpuInputMode = 'auto';
 export function setGpuInput(mode) {
   gpuInputMode = mode;
 }
 
 export async function gpuInputFor(provider) {
-  if (provider !== 'webgpu' || gpuInputMode === '0') return false;
-  if (gpuInputMode === '1') return true;
+  return provider === 'webgpu' && gpuInputMode !== '0';
+}
+
+// A hardware WebGPU adapter: where ?provider=auto may pick webgpu on its own.
+export async function hardwareWebGpu() {
   const gpus = await deviceGpus();
   return !!gpus.webgpu && !gpus.software.webgpu;
 }

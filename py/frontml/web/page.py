@@ -135,12 +135,14 @@ class Page(Drawing):
         self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "canvas", "frame")))
         self.provider = self.param("provider", "auto", PROVIDERS)
         self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
-        # ?gpuinput=auto|1|0: crops warped on ORT's WebGPU device and fed without a CPU round
-        # trip (web/js/warp_webgpu.js); auto: on a hardware WebGPU adapter only
+        # ?gpuinput=auto|1|0: webgpu sessions get crops warped on ORT's WebGPU device, fed
+        # without a CPU round trip (web/js/warp_webgpu.js); 0: the CPU path. Crops stay lazy
+        # only where a webgpu session may run (elsewhere the warp stays in the "pre" stage).
         gpu_input = self.param("gpuinput", "auto", ("auto", "1", "0"))
         self.glue.setGpuInput(gpu_input)
-        set_lazy_warps(gpu_input != "0" and self.provider in ("webgpu", "auto")
-                       and bool(await self.glue.gpuInputFor("webgpu")))
+        set_lazy_warps(gpu_input != "0" and (
+            self.provider == "webgpu" or self.provider == "auto" and (
+                gpu_input == "1" or bool(await self.glue.hardwareWebGpu()))))
         self.param(flag("ortwarm", True))  # read by web/js/boot.js (0: no early ORT start-up)
         self.mode = self.param("mode", "video", RUNNING_MODES)
         if source_url:
