@@ -4,7 +4,7 @@
 // straight into a GPUBuffer in the model's uint8 [1, H, W, 4] RGBA layout, and fed with
 // ort.Tensor.fromGpuBuffer: neither the frame nor the crop goes through the CPU.
 // Python decides per run (py/frontml/web/frames.py WarpTensor, runtime/ort_web.py); the CPU path
-// (warp.js + a typed-array feed) stays the fallback and the default on software adapters.
+// (warp.js + a typed-array feed) stays the fallback: other providers, ?gpuinput=0.
 
 import { deviceGpus, loadOrt } from './ort.js';
 import { framePath, sourceSize } from './frames.js';
