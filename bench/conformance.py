@@ -254,6 +254,9 @@ def main(argv=None) -> int:
     ap.add_argument("--models", nargs="*", help="model ids (default: all in the manifest)")
     ap.add_argument("--providers", nargs="*", default=list(PROVIDERS), choices=PROVIDERS)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    ap.add_argument("--timeout-s", type=float, default=300.0,
+                    help="time allowed per model x provider run (BlazePose heavy on emulated "
+                         "WebGPU needs more than 10 min here)")
     ap.add_argument("--dry", action="store_true",
                     help="only write <out>/conformance.{md,json}; leave the models/ files "
                          "and README alone")
@@ -268,7 +271,7 @@ def main(argv=None) -> int:
     manifest = json.loads((MODELS / "manifest.json").read_text())["models"]
     models = [m for m in manifest if m.get("reference") and m["file"].endswith(".onnx")
               and (not args.models or m["id"] in args.models)]
-    rows = check(models, args.providers)
+    rows = check(models, args.providers, args.timeout_s)
     args.out.mkdir(parents=True, exist_ok=True)
     md = table(rows, args.providers)
     (args.out / "conformance.md").write_text(md + "\n")

@@ -46,12 +46,19 @@ def main(argv=None) -> int:
                 except Exception as exc:  # noqa: BLE001 - a provider that fails is a result
                     rows.append([label, provider, "failed: " + str(exc).splitlines()[0][:60]]
                                 + ["-"] * 5)
+                    print(" | ".join(rows[-1]), flush=True)
+                    continue
+                if not got["frames"]:  # emulated WebGPU under load: seconds per frame
+                    rows.append([label, provider, used, f"< 1 frame in {args.seconds:g} s"]
+                                + ["-"] * 4)
+                    print(" | ".join(rows[-1]), flush=True)
                     continue
                 if provider == "wasm":
                     base_fps = got["fps"]
                 ratio = got["fps"] / base_fps if base_fps else None
                 rows.append([label, provider, used, fmt(got["fps"]), fmt(got.get("pre")),
                              fmt(got.get("infer")), fmt(got.get("post")), fmt(ratio, 2)])
+                print(" | ".join(rows[-1]), flush=True)  # long runs: rows as they come
     text = (f"Pages per execution provider, {today()}, fake camera 640x480 (astronaut).\n\n"
             + md_table(["page", "?provider=", "models ran on", "FPS", "pre", "infer", "post",
                         "FPS / wasm"], rows))

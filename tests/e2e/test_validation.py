@@ -17,9 +17,10 @@ TEXT_TYPED = "what a lovely day"
 # page, bad query parameters, what each message must contain, a JS condition for "results still
 # arrive" (after `action`, if any).
 CASES = {
-    "hello": ("provider=gpu&mode=fast&debug=maybe&image=/nope.png&modle=full",
-              ["?modle is not a parameter of this page (it reads: debug, grab, image, mode, "
-               "ortwarm, provider, proxy, warp); ignored",
+    "hello": ("provider=gpu&mode=fast&debug=maybe&image=/nope.png&modle=full&gpuinput=yes",
+              ["?modle is not a parameter of this page (it reads: debug, gpuinput, grab, image, "
+               "mode, ortwarm, provider, proxy, warp); ignored",
+               "?gpuinput='yes' is not allowed (one of auto, 1, 0); keeping the default 'auto'",
                "?provider='gpu' is not allowed (one of wasm, webgl, webgpu, auto)",
                "?mode='fast' is not allowed (one of image, video); keeping the default 'video'",
                "?debug='maybe' is not allowed (1 or 0)",

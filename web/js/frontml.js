@@ -10,12 +10,14 @@
 //   signs.js    taught-sign storage (hands)       boxes.js   mirrored frame (detect)
 //   learn.js    teachable classifier storage      text.js    text page storage (IndexedDB)
 //   vectors.js  vector search bank (learn, text)
+//   warp_webgpu.js  the warp on ORT's WebGPU device: GPU-resident model inputs
 //   makeup.js   WebGL2 makeup layers (makeup page)
 
 export * from './ort.js';
 export * from './models.js';
 export * from './frames.js';
 export * from './warp.js';
+export * from './warp_webgpu.js';
 export * from './loop.js';
 export * from './draw.js';
 export * from './page.js';

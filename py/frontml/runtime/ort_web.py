@@ -41,18 +41,32 @@ class WebSession(Session):
                          _infos(meta.outputs, signature[1]))
         self._handle = handle
         self.provider = provider
+        self._gpu_input: bool | None = None  # GPU-resident crops here (asked once, see _run)
+        self.gpu_input_runs = 0
 
     async def _run(self, feeds: dict[str, Tensor]) -> dict[str, Tensor]:
         g = await glue()
         names = list(feeds)
         dtypes = [_ORT_DTYPES[feeds[k].dtype] for k in names]
         shapes = [list(feeds[k].shape) for k in names]
-        # A memoryview becomes a typed array (one memcpy), never a list of Python numbers.
-        datas = [feeds[k].data for k in names]
+        # A crop not computed yet (web/frames.py WarpTensor): warped on this session's GPU.
+        lazy = [i for i, k in enumerate(names) if hasattr(feeds[k], "warp_args")]
+        if lazy and self._gpu_input is None:
+            self._gpu_input = bool(await g.gpuInputFor(self.provider))
         try:
-            result = await g.runSession(
-                self._handle, to_js(names), to_js(dtypes), to_js(shapes), to_js(datas)
-            )
+            if lazy and self._gpu_input:
+                index = lazy[0]
+                # A memoryview becomes a typed array (one memcpy), never a list of numbers.
+                datas = [None if i == index else feeds[k].data for i, k in enumerate(names)]
+                result = await g.runSessionWarped(
+                    self._handle, to_js(names), to_js(dtypes), to_js(shapes), to_js(datas),
+                    index, *feeds[names[index]].warp_args)
+                self.gpu_input_runs += 1
+            else:
+                datas = [feeds[k].data for k in names]
+                result = await g.runSession(
+                    self._handle, to_js(names), to_js(dtypes), to_js(shapes), to_js(datas)
+                )
         except JsException as exc:
             raise TensorError(f"model {self.name!r} failed in onnxruntime-web: {exc}") from exc
         out = {}

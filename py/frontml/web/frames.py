@@ -6,6 +6,41 @@ from frontml.image import Affine, Frame, check_border
 from frontml.runtime.js_glue import loaded_glue
 from frontml.runtime.tensor import Tensor
 
+# ?gpuinput (page.py): crops become WarpTensors, computed where the session runs (GPU-resident
+# on webgpu, see web/js/warp_webgpu.js); off: the CPU path only, as before.
+_lazy_warps = False
+
+
+def set_lazy_warps(on: bool) -> None:
+    global _lazy_warps
+    _lazy_warps = bool(on)
+
+
+def lazy_warps() -> bool:
+    return _lazy_warps
+
+
+class WarpTensor(Tensor):
+    """A crop not computed yet: a webgpu session warps it on its own GPU device and feeds it
+    without a CPU round trip (runtime/ort_web.py); anything that reads `.data` (another
+    provider, debugging records) gets the ordinary warp, computed once, same bytes. Like its
+    CanvasFrame, valid until the next grab into that canvas (read it before then)."""
+
+    def __init__(self, canvas, matrix: Affine, out_w: int, out_h: int, replicate: bool,
+                 fixed_point: bool) -> None:
+        object.__setattr__(self, "dtype", "uint8")
+        object.__setattr__(self, "shape", (1, out_h, out_w, 4))
+        object.__setattr__(self, "warp_args",
+                           (canvas, *matrix, out_w, out_h, replicate, fixed_point))
+        object.__setattr__(self, "_bytes", None)
+
+    @property
+    def data(self) -> memoryview:  # type: ignore[override]
+        if self._bytes is None:
+            raw = loaded_glue().warp(*self.warp_args).to_py()
+            object.__setattr__(self, "_bytes", memoryview(raw).cast("B"))
+        return self._bytes
+
 
 class CanvasFrame(Frame):
     """A snapshot of a video/image in a canvas. Valid until the next grab into that canvas."""
@@ -18,6 +53,8 @@ class CanvasFrame(Frame):
 
     def warp(self, matrix: Affine, out_w: int, out_h: int, border: str = "zero") -> Tensor:
         check_border(border)
+        if _lazy_warps:
+            return WarpTensor(self.canvas, matrix, out_w, out_h, border == "replicate", False)
         data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h, border == "replicate")
         # Uint8ClampedArray -> memoryview: one memcpy of out_w*out_h*4 bytes.
         return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
@@ -27,6 +64,8 @@ class CanvasFrame(Frame):
         """`warp` sampling like OpenCV's 8-bit warp, as ArrayFrame.warp_fixed_point (the WebGL2
         shader; the 2D-canvas fallback samples its own way)."""
         check_border(border)
+        if _lazy_warps:
+            return WarpTensor(self.canvas, matrix, out_w, out_h, border == "replicate", True)
         data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h, border == "replicate",
                                   True)
         return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())

@@ -81,7 +81,7 @@ from frontml.tasks.core.options import PROVIDERS, RUNNING_MODES
 from frontml.timing import StageTimer
 from frontml.web.controls import Controls, control_param, parse_control
 from frontml.web.drawing import Drawing
-from frontml.web.frames import CanvasFrame, grab
+from frontml.web.frames import CanvasFrame, grab, lazy_warps, set_lazy_warps
 from frontml.web.params import Param, flag
 
 Step = Callable[[CanvasFrame, StageTimer], Awaitable[dict]]
@@ -135,6 +135,14 @@ class Page(Drawing):
         self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "canvas", "frame")))
         self.provider = self.param("provider", "auto", PROVIDERS)
         self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
+        # ?gpuinput=auto|1|0: webgpu sessions get crops warped on ORT's WebGPU device, fed
+        # without a CPU round trip (web/js/warp_webgpu.js); 0: the CPU path. Crops stay lazy
+        # only where a webgpu session may run (elsewhere the warp stays in the "pre" stage).
+        gpu_input = self.param("gpuinput", "auto", ("auto", "1", "0"))
+        self.glue.setGpuInput(gpu_input)
+        set_lazy_warps(gpu_input != "0" and (
+            self.provider == "webgpu" or self.provider == "auto" and (
+                gpu_input == "1" or bool(await self.glue.hardwareWebGpu()))))
         self.param(flag("ortwarm", True))  # read by web/js/boot.js (0: no early ORT start-up)
         self.mode = self.param("mode", "video", RUNNING_MODES)
         if source_url:
@@ -308,7 +316,9 @@ class Page(Drawing):
 
         kinds = sorted({u["provider"] for u in PROVIDERS_USED.values()})
         how = sorted({PROVIDERS_USED[m]["how"] for m in PROVIDERS_USED})
-        self.glue.setProviders(f"{'+'.join(kinds)} ({'/'.join(how)})",
+        # ?gpuinput: webgpu models get their crops GPU-resident (web/js/warp_webgpu.js)
+        gpu_in = ", GPU input" if lazy_warps() and "webgpu" in kinds else ""
+        self.glue.setProviders(f"{'+'.join(kinds)} ({'/'.join(how)}){gpu_in}",
                                to_plain_js(PROVIDERS_USED))
 
     def debug_payload(self, frame: CanvasFrame, task=None) -> dict:
