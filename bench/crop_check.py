@@ -62,7 +62,8 @@ def main() -> int:
         def crop(i: int, roi: dict) -> np.ndarray:
             t = image_to_tensor_transform(WIDTH, HEIGHT, 256, 256, NormalizedRect(**roi),
                                           keep_aspect_ratio=True)
-            tensor = warp_like_opencv(ArrayFrame(images[i]), t.affine, 256, 256, "replicate")
+            tensor = warp_like_opencv(ArrayFrame(images[i]), t.affine, 256, 256, "replicate",
+                                      t.opencv_matrix)
             return np.frombuffer(tensor.data.tobytes(), np.uint8).reshape(256, 256, 4)
 
         try:

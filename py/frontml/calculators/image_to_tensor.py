@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from frontml.calculators.types import Affine, NormalizedRect, Padding, RotatedRect
 
+Matrix3 = tuple[float, float, float, float, float, float, float, float, float]
+
 
 # Port of GetRoi() in image_to_tensor_utils.cc
 def get_roi(
@@ -154,30 +156,31 @@ def _lu_solve(a: list[list[float]], b: list[float]) -> list[float]:
 
 
 # Port of OpenCvProcessor::Convert's matrix (image_to_tensor_converter_opencv.cc): float32
-# cv::RotatedRect -> cv::boxPoints -> cv::getPerspectiveTransform -> the inverse
-# cv::warpPerspective samples with. The float32 corners move the matrix by ~1e-5 px, enough to
-# flip the 1/32-pixel rounding of a few samples and, through the tracking loop, the next ROI.
-def opencv_roi_affine(roi: RotatedRect, output_width: int, output_height: int) -> Affine:
-    """`roi_to_affine` as MediaPipe's CPU converter computes it (no flip), in this module's
-    corner convention (warp_like_opencv shifts it back to OpenCV's pixel centres)."""
+# cv::RotatedRect -> cv::boxPoints -> cv::getPerspectiveTransform -> cv::invert, the 3x3 that
+# cv::warpPerspective samples with. The float32 corners move it by ~1e-5 px and its perspective
+# row is (~1e-10, ~1e-10, 1 + ~1e-8): enough to flip the 1/32-pixel rounding of a few samples
+# per crop, which the tracking loop carries into the next ROI.
+def opencv_roi_matrix(roi: RotatedRect, output_width: int, output_height: int) -> Matrix3:
+    """Row-major 3x3 mapping output pixel indices to source pixel indices (OpenCV's pixel
+    centres), computed as MediaPipe's CPU converter does (no flip)."""
     cx, cy = f32(roi.center_x), f32(roi.center_y)
     w, h = f32(roi.width), f32(roi.height)
     # cv::RotatedRect(..., roi.rotation * 180.f / M_PI): float product, double quotient, float
     angle = f32(f32(f32(roi.rotation) * 180.0) / math.pi)
-    # RotatedRect::points (imgproc/src/rotcalipers.cpp / core types.cpp), all float
+    # RotatedRect::points (core/src/types.cpp): double angle, float everything else
     rad = angle * math.pi / 180.0
     bb = f32(f32(math.cos(rad)) * 0.5)
     aa = f32(f32(math.sin(rad)) * 0.5)
-    p0x = f32(f32(f32(cx - f32(aa * h))) - f32(bb * w))
-    p0y = f32(f32(f32(cy + f32(bb * h))) - f32(aa * w))
-    p1x = f32(f32(f32(cx + f32(aa * h))) - f32(bb * w))
-    p1y = f32(f32(f32(cy - f32(bb * h))) - f32(aa * w))
+    p0x = f32(f32(cx - f32(aa * h)) - f32(bb * w))
+    p0y = f32(f32(cy + f32(bb * h)) - f32(aa * w))
+    p1x = f32(f32(cx + f32(aa * h)) - f32(bb * w))
+    p1y = f32(f32(cy - f32(bb * h)) - f32(aa * w))
     p2x, p2y = f32(f32(2 * cx) - p0x), f32(f32(2 * cy) - p0y)
     p3x, p3y = f32(f32(2 * cx) - p1x), f32(f32(2 * cy) - p1y)
     src = ((p0x, p0y), (p1x, p1y), (p2x, p2y), (p3x, p3y))
     ow, oh = float(output_width), float(output_height)
     dst = ((0.0, oh), (0.0, 0.0), (ow, 0.0), (ow, oh))
-    # cv::getPerspectiveTransform: 8x8 system in doubles from float products
+    # cv::getPerspectiveTransform (imgwarp.cpp): 8x8 system in doubles from float products
     a = [[0.0] * 8 for _ in range(8)]
     b = [0.0] * 8
     for i, ((sx, sy), (dx, dy)) in enumerate(zip(src, dst, strict=True)):
@@ -190,22 +193,22 @@ def opencv_roi_affine(roi: RotatedRect, output_width: int, output_height: int) -
         a[i + 4][7] = f32(-sy * dy)
         b[i], b[i + 4] = dx, dy
     m = [*_lu_solve(a, b), 1.0]
-    # cv::invert (3x3, DECOMP_LU: the explicit adjugate formula) -> dst pixel -> src pixel
+    # cv::invert (lapack.cpp: 3x3 with DECOMP_LU is the explicit adjugate / det3)
     det = (m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6])
            + m[2] * (m[3] * m[7] - m[4] * m[6]))
     d = 1.0 / det
-    i0 = (m[4] * m[8] - m[5] * m[7]) * d
-    i1 = (m[2] * m[7] - m[1] * m[8]) * d
-    i2 = (m[1] * m[5] - m[2] * m[4]) * d
-    i3 = (m[5] * m[6] - m[3] * m[8]) * d
-    i4 = (m[0] * m[8] - m[2] * m[6]) * d
-    i5 = (m[2] * m[3] - m[0] * m[5]) * d
-    i8 = (m[0] * m[4] - m[1] * m[3]) * d
-    # The perspective row is (~1e-12, ~1e-12, ~1): dropped (the warps are affine).
-    a0, a1, a2 = i0 / i8, i1 / i8, i2 / i8
-    a3, a4, a5 = i3 / i8, i4 / i8, i5 / i8
-    # Corner points map to corner points, so this is roi_to_affine's convention as is.
-    return (a0, a1, a2, a3, a4, a5)
+    return ((m[4] * m[8] - m[5] * m[7]) * d, (m[2] * m[7] - m[1] * m[8]) * d,
+            (m[1] * m[5] - m[2] * m[4]) * d, (m[5] * m[6] - m[3] * m[8]) * d,
+            (m[0] * m[8] - m[2] * m[6]) * d, (m[2] * m[3] - m[0] * m[5]) * d,
+            (m[3] * m[7] - m[4] * m[6]) * d, (m[1] * m[6] - m[0] * m[7]) * d,
+            (m[0] * m[4] - m[1] * m[3]) * d)
+
+
+def matrix_to_affine(m: Matrix3) -> Affine:
+    """The affine part of an OpenCV crop matrix (perspective row divided out): corner points map
+    to corner points, so it is in roi_to_affine's convention as is."""
+    i8 = m[8]
+    return (m[0] / i8, m[1] / i8, m[2] / i8, m[3] / i8, m[4] / i8, m[5] / i8)
 
 
 # GetRoi() + PadRoi() (image_to_tensor_utils.cc) in float32, as the CPU converter gets them
@@ -238,6 +241,8 @@ class ImageToTensorTransform:
     letterbox_padding: Padding  # LETTERBOX_PADDING output (left, top, right, bottom)
     roi: RotatedRect  # padded ROI in source pixels
     matrix: list[float]  # MATRIX output: 4x4, normalised crop -> normalised image
+    # cv::warpPerspective's 3x3 (output pixel -> source pixel), None when flipped
+    opencv_matrix: Matrix3 | None = None
 
 
 # Port of ImageToTensorCalculator::Process geometry (GetRoi + PadRoi + MATRIX output)
@@ -256,6 +261,7 @@ def image_to_tensor_transform(
     if roi.width <= 0 or roi.height <= 0:
         raise ValueError("ROI width and height must be > 0.")
     roi, padding = pad_roi(output_tensor_width, output_tensor_height, keep_aspect_ratio, roi)
+    opencv: Matrix3 | None = None
     if flip_horizontally:
         affine = roi_to_affine(roi, output_tensor_width, output_tensor_height, True)
     else:
@@ -263,9 +269,11 @@ def image_to_tensor_transform(
         # float32 corners (OpenCvProcessor::Convert)
         roi32 = _get_pad_roi_f32(image_width, image_height, output_tensor_width,
                                  output_tensor_height, norm_rect, keep_aspect_ratio)
-        affine = opencv_roi_affine(roi32, output_tensor_width, output_tensor_height)
+        opencv = opencv_roi_matrix(roi32, output_tensor_width, output_tensor_height)
+        affine = matrix_to_affine(opencv)
     return ImageToTensorTransform(
         affine=affine,
+        opencv_matrix=opencv,
         letterbox_padding=padding,
         roi=roi,
         matrix=get_rotated_sub_rect_to_rect_transform_matrix(
