@@ -36,7 +36,10 @@ def main() -> int:
     parser.add_argument("clip")
     parser.add_argument("config")
     parser.add_argument("--jitter", action="store_true")
+    parser.add_argument("--affine", action="store_true",
+                        help="crop with the default affine arithmetic (what the page runs)")
     args = parser.parse_args()
+    import frontml.image
     from frontml.calculators.image_to_tensor import image_to_tensor_transform
     from frontml.calculators.types import NormalizedRect
     from frontml.image import ArrayFrame, warp_like_opencv
@@ -44,6 +47,8 @@ def main() -> int:
     from frontml.runtime import Tensor, run_sync
 
     _, model, _ = CONFIGS[args.config]
+    # MediaPipe's own arithmetic (bit-equal crops); --affine: the arithmetic the page shares
+    frontml.image.EXACT_OPENCV_CROPS = not args.affine
     data = np.load(CROPS / f"{args.clip}__{args.config}.npz")
     rois = {int(k): v for k, v in json.loads(str(data["rois"])).items()}
     images = list(decode(clip_path(next(c for c in CLIPS if c.name == args.clip))))

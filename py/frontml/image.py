@@ -27,6 +27,11 @@ def scale_matrix(src_w: int, src_h: int, out_w: int, out_h: int) -> Affine:
 # pixel on both sides reproduces MediaPipe's CPU crops (measured: part of the gap to
 # mp.solutions.pose, see bench/accuracy_pose.py). Projection back uses the unshifted geometry.
 OPENCV_PIXEL_CENTRES = True
+# CPython crops bit-equal to MediaPipe's (ArrayFrame.warp_opencv: cv::warpPerspective's double
+# arithmetic and perspective row). Off by default: the page's warps (WebGL2 float32, WGSL) run
+# the affine fixed-point arithmetic, and page == CPython keeps one arithmetic on both sides;
+# the two differ only on the ~5 samples per crop that sit on a rounding tie.
+EXACT_OPENCV_CROPS = False
 
 
 def crop_matrix(x: float, y: float, w: float, h: float, out_w: int, out_h: int) -> Affine:
@@ -44,10 +49,11 @@ def warp_like_opencv(frame: Frame, affine: Affine, out_w: int, out_h: int,
                      border: str, opencv_matrix: Sequence[float] | None = None) -> Tensor:
     """frame.warp with MediaPipe's CPU sampling convention and the given border mode
     (ImageToTensorCalculator: BORDER_ZERO for detector letterboxes, BORDER_REPLICATE, the
-    default, for ROI crops). With `opencv_matrix` (ImageToTensorTransform.opencv_matrix) a
-    frame that can (ArrayFrame) samples with cv::warpPerspective's own arithmetic."""
+    default, for ROI crops). With EXACT_OPENCV_CROPS and `opencv_matrix`
+    (ImageToTensorTransform.opencv_matrix) a frame that can (ArrayFrame) samples with
+    cv::warpPerspective's own arithmetic."""
     exact = getattr(frame, "warp_opencv", None)
-    if opencv_matrix is not None and exact is not None:
+    if EXACT_OPENCV_CROPS and opencv_matrix is not None and exact is not None:
         return exact(opencv_matrix, out_w, out_h, border)
     if OPENCV_PIXEL_CENTRES:
         affine = opencv_sampling(affine)
@@ -319,6 +325,6 @@ def _cmyk_to_rgb(img):
     return img.convert("RGB")
 
 
-__all__ = ["BORDERS", "OPENCV_PIXEL_CENTRES", "Affine", "ArrayFrame", "Frame", "apply_affine",
-           "check_border", "invert_affine", "load_image", "opencv_sampling", "scale_matrix",
-           "warp_like_opencv"]
+__all__ = ["BORDERS", "EXACT_OPENCV_CROPS", "OPENCV_PIXEL_CENTRES", "Affine", "ArrayFrame",
+           "Frame", "apply_affine", "check_border", "invert_affine", "load_image",
+           "opencv_sampling", "scale_matrix", "warp_like_opencv"]
