@@ -223,11 +223,19 @@ def main() -> int:
                         help=f"read frontml's frames from {OURS} when there (each run saves)")
     parser.add_argument("--saved-only", action="store_true",
                         help="with --reuse: skip clips frontml has not been run on (no run)")
+    parser.add_argument("--exact-crops", action="store_true",
+                        help="CPython crops bit-equal to MediaPipe's (frontml.image."
+                             "EXACT_OPENCV_CROPS; the default is the page's affine arithmetic)")
     parser.add_argument("--noise-floor", action="store_true",
                         help="MediaPipe against itself on frames with +-1 grey-level noise "
                              "(reference config pose_full_smooth_noise) instead of frontml")
     args = parser.parse_args()
     from video_clips import HEIGHT, WIDTH
+
+    if args.exact_crops:
+        import frontml.image
+
+        frontml.image.EXACT_OPENCV_CROPS = True
 
     rows: list[dict] = []
     clip_rows: list[dict] = []

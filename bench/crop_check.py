@@ -36,7 +36,10 @@ def main() -> int:
     parser.add_argument("clip")
     parser.add_argument("config")
     parser.add_argument("--jitter", action="store_true")
+    parser.add_argument("--affine", action="store_true",
+                        help="crop with the default affine arithmetic (what the page runs)")
     args = parser.parse_args()
+    import frontml.image
     from frontml.calculators.image_to_tensor import image_to_tensor_transform
     from frontml.calculators.types import NormalizedRect
     from frontml.image import ArrayFrame, warp_like_opencv
@@ -44,6 +47,8 @@ def main() -> int:
     from frontml.runtime import Tensor, run_sync
 
     _, model, _ = CONFIGS[args.config]
+    # MediaPipe's own arithmetic (bit-equal crops); --affine: the arithmetic the page shares
+    frontml.image.EXACT_OPENCV_CROPS = not args.affine
     data = np.load(CROPS / f"{args.clip}__{args.config}.npz")
     rois = {int(k): v for k, v in json.loads(str(data["rois"])).items()}
     images = list(decode(clip_path(next(c for c in CLIPS if c.name == args.clip))))
@@ -62,7 +67,8 @@ def main() -> int:
         def crop(i: int, roi: dict) -> np.ndarray:
             t = image_to_tensor_transform(WIDTH, HEIGHT, 256, 256, NormalizedRect(**roi),
                                           keep_aspect_ratio=True)
-            tensor = warp_like_opencv(ArrayFrame(images[i]), t.affine, 256, 256, "replicate")
+            tensor = warp_like_opencv(ArrayFrame(images[i]), t.affine, 256, 256, "replicate",
+                                      t.opencv_matrix)
             return np.frombuffer(tensor.data.tobytes(), np.uint8).reshape(256, 256, 4)
 
         try:

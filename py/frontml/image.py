@@ -9,6 +9,7 @@ uint8 tensor [1, H, W, 4], which is what every frontml image model takes as inpu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from frontml.calculators.types import Affine, apply_affine, invert_affine
@@ -26,6 +27,11 @@ def scale_matrix(src_w: int, src_h: int, out_w: int, out_h: int) -> Affine:
 # pixel on both sides reproduces MediaPipe's CPU crops (measured: part of the gap to
 # mp.solutions.pose, see bench/accuracy_pose.py). Projection back uses the unshifted geometry.
 OPENCV_PIXEL_CENTRES = True
+# CPython crops bit-equal to MediaPipe's (ArrayFrame.warp_opencv: cv::warpPerspective's double
+# arithmetic and perspective row). Off by default: the page's warps (WebGL2 float32, WGSL) run
+# the affine fixed-point arithmetic, and page == CPython keeps one arithmetic on both sides;
+# the two differ only on the ~5 samples per crop that sit on a rounding tie.
+EXACT_OPENCV_CROPS = False
 
 
 def crop_matrix(x: float, y: float, w: float, h: float, out_w: int, out_h: int) -> Affine:
@@ -40,10 +46,15 @@ def opencv_sampling(affine: Affine) -> Affine:
 
 
 def warp_like_opencv(frame: Frame, affine: Affine, out_w: int, out_h: int,
-                     border: str) -> Tensor:
+                     border: str, opencv_matrix: Sequence[float] | None = None) -> Tensor:
     """frame.warp with MediaPipe's CPU sampling convention and the given border mode
     (ImageToTensorCalculator: BORDER_ZERO for detector letterboxes, BORDER_REPLICATE, the
-    default, for ROI crops)."""
+    default, for ROI crops). With EXACT_OPENCV_CROPS and `opencv_matrix`
+    (ImageToTensorTransform.opencv_matrix) a frame that can (ArrayFrame) samples with
+    cv::warpPerspective's own arithmetic."""
+    exact = getattr(frame, "warp_opencv", None)
+    if EXACT_OPENCV_CROPS and opencv_matrix is not None and exact is not None:
+        return exact(opencv_matrix, out_w, out_h, border)
     if OPENCV_PIXEL_CENTRES:
         affine = opencv_sampling(affine)
     # OpenCV's own fixed-point sampling (ArrayFrame in CPython, the WebGL2 shader in the page)
@@ -154,6 +165,37 @@ class ArrayFrame(Frame):
         # OpenCV: X = cvRound(x_src * INTER_TAB_SIZE) (round half to even, like np.rint)
         qx = np.rint((a * u + b * v + c - 0.5) * 32).astype(np.int64)
         qy = np.rint((d * u + e * v + f - 0.5) * 32).astype(np.int64)
+        return self._sample_fixed(qx, qy, out_w, out_h, border)
+
+    def warp_opencv(self, m: Sequence[float], out_w: int, out_h: int,
+                    border: str = "zero") -> Tensor:
+        """cv::warpPerspective (INTER_LINEAR, 8-bit) with its 3x3 inverse map `m` (output pixel
+        index -> source pixel index), in its own double arithmetic: WarpPerspectiveInvoker's
+        blocks of 16 rows x 64 columns, X0 = M0*x + M1*y + M2 at each block's first column,
+        X = cvRound((X0 + M0*x1) * (32 / W)). Bit-equal to MediaPipe's crops, including the
+        samples that sit on a rounding tie (the affine warp_fixed_point gets ~5 per crop wrong)."""
+        import numpy as np
+
+        check_border(border)
+        bh0 = min(16, out_h)
+        bw0 = min(1024 // bh0, out_w)
+        qx = np.empty((out_h, out_w), np.int64)
+        qy = np.empty((out_h, out_w), np.int64)
+        yy = np.arange(out_h, dtype=np.float64)[:, None]
+        for x in range(0, out_w, bw0):
+            bw = min(bw0, out_w - x)
+            x1 = np.arange(bw, dtype=np.float64)[None, :]
+            x0d, y0d = m[0] * x + m[1] * yy + m[2], m[3] * x + m[4] * yy + m[5]
+            w = m[6] * x + m[7] * yy + m[8] + m[6] * x1
+            w = np.where(w != 0, 32.0 / np.where(w != 0, w, 1.0), 0.0)
+            qx[:, x:x + bw] = np.rint((x0d + m[0] * x1) * w).astype(np.int64)
+            qy[:, x:x + bw] = np.rint((y0d + m[3] * x1) * w).astype(np.int64)
+        return self._sample_fixed(qx, qy, out_w, out_h, border)
+
+    def _sample_fixed(self, qx, qy, out_w: int, out_h: int, border: str) -> Tensor:
+        """remapBilinear on 8-bit: source coordinates in 1/32 pixels -> integer weights."""
+        import numpy as np
+
         x0, y0 = qx >> 5, qy >> 5
         fx, fy = (qx & 31)[..., None], (qy & 31)[..., None]
         src = self.array
@@ -283,6 +325,6 @@ def _cmyk_to_rgb(img):
     return img.convert("RGB")
 
 
-__all__ = ["BORDERS", "OPENCV_PIXEL_CENTRES", "Affine", "ArrayFrame", "Frame", "apply_affine",
-           "check_border", "invert_affine", "load_image", "opencv_sampling", "scale_matrix",
-           "warp_like_opencv"]
+__all__ = ["BORDERS", "EXACT_OPENCV_CROPS", "OPENCV_PIXEL_CENTRES", "Affine", "ArrayFrame",
+           "Frame", "apply_affine", "check_border", "invert_affine", "load_image",
+           "opencv_sampling", "scale_matrix", "warp_like_opencv"]

@@ -77,3 +77,27 @@ def test_cpu_warp_fixed_equals_numpy_fixed_point(tmp_path):
         want = np.frombuffer(frame.warp_fixed_point(m, ow, oh, "replicate" if rep else "zero")
                              .data, np.uint8)
         assert np.array_equal(got, want), (m, rep)
+
+
+def test_warp_opencv_matches_fixed_point_but_for_rounding_ties():
+    # ArrayFrame.warp_opencv runs cv::warpPerspective's own double arithmetic on the 3x3 that
+    # MediaPipe's CPU converter builds from float32 corners (bit-equal to MediaPipe's crop
+    # tensors on bench/crop_check.py's frames); the affine warp_fixed_point differs from it only
+    # where a source coordinate sits on a 1/64-pixel rounding tie.
+    from frontml.calculators.image_to_tensor import image_to_tensor_transform
+    from frontml.calculators.types import NormalizedRect
+    from frontml.image import warp_like_opencv
+
+    rng = np.random.default_rng(3)
+    frame = ArrayFrame(rng.integers(0, 256, (120, 160, 3), dtype=np.uint8))
+    ident = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0)
+    same = np.frombuffer(frame.warp_opencv(ident, 160, 120).data, np.uint8)
+    assert np.array_equal(same, frame.array.reshape(-1))
+    t = image_to_tensor_transform(160, 120, 64, 64, NormalizedRect(0.52, 0.47, 0.4, 0.53, 0.3),
+                                  keep_aspect_ratio=True)
+    assert t.opencv_matrix is not None and abs(t.opencv_matrix[8] - 1.0) < 1e-6
+    for border in ("zero", "replicate"):
+        exact = np.frombuffer(frame.warp_opencv(t.opencv_matrix, 64, 64, border).data, np.uint8)
+        approx = np.frombuffer(warp_like_opencv(frame, t.affine, 64, 64, border).data, np.uint8)
+        diff = np.abs(exact.astype(int) - approx.astype(int))
+        assert (diff > 0).sum() <= 0.002 * diff.size, (diff > 0).sum()

@@ -52,7 +52,7 @@ class SsdDetector:
                 keep_aspect_ratio=preset.keep_aspect_ratio,
             )
             image = warp_like_opencv(frame, transform.affine, preset.input_width,
-                                     preset.input_height, self.border)
+                                     preset.input_height, self.border, transform.opencv_matrix)
         with timer.stage("infer"):
             outputs = await self.session.run({"image": image})
         self.runs += 1

@@ -191,7 +191,7 @@ class LandmarkerTask(TaskBase):
                 frame.width, frame.height, self._lm_w, self._lm_h, roi, keep_aspect_ratio=True
             )
             image = warp_like_opencv(frame, transform.affine, self._lm_w, self._lm_h,
-                                     self.landmark_border)
+                                     self.landmark_border, transform.opencv_matrix)
         with timer.stage("infer"):
             outputs = await self.landmarker.run({"image": image})
         self.landmark_runs += 1

@@ -217,7 +217,8 @@ class FaceMesh(LandmarkerTask):
             transform = image_to_tensor_transform(width, height, iw, ih, roi,
                                                   keep_aspect_ratio=True)
             affine = _flip_affine(transform.affine, iw) if flip else transform.affine
-            image = warp_like_opencv(frame, affine, iw, ih, self.landmark_border)
+            image = warp_like_opencv(frame, affine, iw, ih, self.landmark_border,
+                                     None if flip else transform.opencv_matrix)
         with timer.stage("infer"):
             outputs = await self.iris.run({"image": image})
         self.iris_runs += 1

@@ -114,7 +114,10 @@ POSE_LANDMARKS_VELOCITY_FILTER = VelocityFilterOptions(window_size=5, velocity_s
 # VisibilitySmoothingCalculator low_pass_filter alpha used by the pose graphs.
 POSE_VISIBILITY_ALPHA = 0.1
 
-# From tensors_to_pose_landmarks_and_segmentation.pbtxt (RefineLandmarksFromHeatmapCalculator).
-HEATMAP_KERNEL_SIZE = 7
+# RefineLandmarksFromHeatmapCalculator as the pinned mediapipe 0.10.21 wheel runs it: its
+# options' proto default kernel_size 9 (the source pbtxt says 7, but on the same model tensors
+# 9 reproduces the wheel's landmarks to 0.0002 px and 7 is up to 2.4 px off; measured with
+# bench/crop_check.py-style isolation on standing_enter_leave frame 10).
+HEATMAP_KERNEL_SIZE = 9
 
 HEATMAP_MIN_CONFIDENCE_TO_REFINE = 0.5
