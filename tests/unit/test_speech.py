@@ -236,6 +236,34 @@ def test_personal_word_taught_from_takes(detector):
     det.personal.clf.clear()
 
 
+def test_taught_word_needs_its_own_hits(detector, monkeypatch):
+    """A base word's hop followed by one hop of a taught word is no taught-word event: the
+    taught word takes over the candidate with its own hits (MIN_HITS of them)."""
+    det = detector
+    base = iter([{"stop": 0.9}, {"stop": 0.1}, {"stop": 0.1}] + [{"stop": 0.1}] * 40)
+    pers = iter([None, "banana", None] + [None] * 40)
+
+    class Taught:  # the taught-word side, scripted per hop
+        trained = True
+        bank = type("Bank", (), {"window": 4, "project": staticmethod(lambda w: [0.0])})
+
+        @staticmethod
+        def best(vec):
+            lab = next(pers)
+            return lab, (0.9 if lab else 0.0), {}
+
+    def scores(window):
+        s = next(base)
+        return {w: s.get(w, 0.0) for w in det.head.classes}
+
+    monkeypatch.setattr(det.head, "score_window", scores)
+    monkeypatch.setattr(det, "personal", Taught())
+    det.reset()
+    events = run_sync(det.detect(array("f", np.zeros(16000 * 2, np.float32)), 16000))
+    det.reset()
+    assert [e.word for e in events] == []
+
+
 # ---------------------------------------------------------------------------------- CLI
 
 

@@ -204,8 +204,11 @@ class SpeechDetector(TaskBase):
         if self._cand is None:
             self._cand = {"word": found[0], "score": found[1], "personal": found[2],
                           "first": hop, "hits": 0}
-        elif ((found[2] == self._cand["personal"] and found[1] > self._cand["score"])
-              or (found[2] and not self._cand["personal"])):
+        elif found[2] and not self._cand["personal"]:
+            # a taught word takes over a base-word candidate with its own hits: the base
+            # head's hops on other words must not count towards a taught word's event
+            self._cand.update(word=found[0], score=found[1], personal=True, hits=0)
+        elif found[2] == self._cand["personal"] and found[1] > self._cand["score"]:
             self._cand.update(word=found[0], score=found[1], personal=found[2])
         self._cand["hits"] += 1
         if hop - self._cand["first"] + 1 >= EMIT_AFTER_HOPS:
