@@ -25,8 +25,9 @@ def decode(b64: str, shape) -> np.ndarray:
 
 
 # auto: this browser's CPU frames take the canvas + WebGL path; cpu: VideoFrame.copyTo + the JS
-# warp (web/js/cpuframe.js), which GPU-memory frames take
-@pytest.mark.parametrize("grab", ["auto", "cpu"])
+# warp (web/js/cpuframe.js), which GPU-memory frames take; yuv: the copied planes converted and
+# warped in the WebGL2 shader
+@pytest.mark.parametrize("grab", ["auto", "cpu", "yuv"])
 def test_page_numbers_equal_cpython_on_the_same_frame(page, server_url, segmenter, grab):
     page.goto(f"{server_url}/hello.html?debug=1&grab={grab}")
     res = wait_results(page)

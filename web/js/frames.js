@@ -139,10 +139,12 @@ export function ctx2d(canvas) {
 // 'canvas' draws the video into a CPU canvas, which the WebGL warp uploads (a readback of the
 //   whole frame when the browser keeps video frames on the GPU);
 // 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
+// 'yuv' copies the VideoFrame out like 'cpu', then uploads its YUV planes as they are and the
+//   WebGL2 shader converts (the CPU path's tables: same bytes) and warps; only crops come back;
 // 'auto' (default): 'cpu' for frames that live in GPU memory (NV12: GPU compositing), where
 //   the readback dominated; 'canvas' for CPU frames (I420), where drawImage is cheap and the
 //   WebGL warp beats the JS one. Measured per configuration with bench/grab_speed.py.
-const GRAB_MODES = ['auto', 'cpu', 'frame', 'canvas'];
+const GRAB_MODES = ['auto', 'cpu', 'yuv', 'frame', 'canvas'];
 let grabMode = 'auto';
 export function setGrabMode(name) {
   grabMode = GRAB_MODES.includes(name) ? name : 'auto';
@@ -201,6 +203,7 @@ export async function grab(source, canvas) {
     const rect = snap.visibleRect;
     try {
       snap.frontmlCpu = rect.width === w && rect.height === h ? await copyFrame(snap) : null;
+      if (snap.frontmlCpu && grabMode === 'yuv') snap.frontmlCpu.gpu = true;
     } catch (e) {
       snap.frontmlCpu = null; // copyTo failed (closed, odd format): the WebGL path
     }
