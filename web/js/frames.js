@@ -141,9 +141,10 @@ export function ctx2d(canvas) {
 // 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
 // 'yuv' copies the VideoFrame out like 'cpu', then uploads its YUV planes as they are and the
 //   WebGL2 shader converts (the CPU path's tables: same bytes) and warps; only crops come back;
-// 'auto' (default): 'cpu' for frames that live in GPU memory (NV12: GPU compositing), where
-//   the readback dominated; 'canvas' for CPU frames (I420), where drawImage is cheap and the
-//   WebGL warp beats the JS one. Measured per configuration with bench/grab_speed.py.
+// 'auto' (default): 'cpu' in both browser configurations (bench/grab_speed.py, 2026-12-02, pose
+//   full: 3.6x the canvas path with CPU frames (I420, Chromium defaults), 2.5x with GPU frames
+//   (NV12, GPU-style compositing); 'yuv' was 0.4x / 1.4x: SwiftShader's per-tap conversion);
+//   formats copyFrame does not convert fall back to the VideoFrame -> WebGL texture path.
 const GRAB_MODES = ['auto', 'cpu', 'yuv', 'frame', 'canvas'];
 let grabMode = 'auto';
 export function setGrabMode(name) {
@@ -194,11 +195,6 @@ export async function grab(source, canvas) {
   const [w, h] = sourceSize(source);
   if (!w || !h) return null;
   let snap = source instanceof HTMLVideoElement ? snapVideoFrame(source, w, h) : null;
-  if (snap && grabMode === 'auto' && snap.format !== 'NV12') { // a CPU frame: the canvas path
-    openFrames.pop();
-    snap.close();
-    snap = null;
-  }
   if (snap && grabMode !== 'frame') {
     const rect = snap.visibleRect;
     try {
