@@ -209,3 +209,13 @@ export async function grab(source, canvas) {
   framePath.grabs += 1;
   return snap;
 }
+
+// The frame's pixels as the models saw them, for renderers that upload the frame again (makeup's
+// WebGL layers): a VideoFrame the CPU path copied becomes an ImageData of its converted RGBA
+// (the browser's own YUV conversion differs by a level here and there); anything else as is.
+export function frameImage(source) {
+  const cpu = source?.frontmlCpu;
+  if (!cpu) return source;
+  cpu.ensureRows(0, cpu.height);
+  return cpu.image ??= new ImageData(new Uint8ClampedArray(cpu.rgba.buffer), cpu.width, cpu.height);
+}
