@@ -51,6 +51,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--pages", default=",".join(label for label, _ in PAGES))
     parser.add_argument("--modes", default="canvas,cpu,yuv", help="first = baseline")
+    parser.add_argument("--configs", default="defaults,GPU-style",
+                        help="browser configurations to run")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     chosen = [p for p in PAGES if p[0] in args.pages.split(",")]
@@ -58,6 +60,8 @@ def main(argv: list[str]) -> int:
     rows = []
     video = astronaut_video(args.out)
     for config, flags in (("defaults", ()), ("GPU-style", GPU_STYLE)):
+        if config not in args.configs.split(","):
+            continue
         with Bench(video, extra_args=flags) as bench:
             for label, path in chosen:
                 got = {}

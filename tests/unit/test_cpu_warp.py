@@ -73,11 +73,13 @@ def image() -> np.ndarray:
 
 
 @pytest.mark.skipif(NODE is None, reason="node not installed")
-@pytest.mark.parametrize("shared", [False, True])
-def test_cpu_warp_equals_numpy(tmp_path, shared):
+@pytest.mark.parametrize(("shared", "opaque"), [(False, False), (True, False), (False, True)])
+def test_cpu_warp_equals_numpy(tmp_path, shared, opaque):
     img = image()
+    if opaque:  # RGBX: the alpha-is-255 shortcut (YUV frames)
+        img[..., 3] = 255
     frame = ArrayFrame(img)
-    for (m, ow, oh, rep), got in zip(warps(shared), run_js(tmp_path, img, False, shared=shared),
+    for (m, ow, oh, rep), got in zip(warps(shared), run_js(tmp_path, img, False, opaque, shared),
                                      strict=True):
         want = np.frombuffer(frame.warp(m, ow, oh, "replicate" if rep else "zero").data, np.uint8)
         assert np.array_equal(got, want), (m, rep)

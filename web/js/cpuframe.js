@@ -176,6 +176,7 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
   convertReachedRows(src, a, b, c, d, e, f, outW, outH);
   const px = src.rgba;
   const row = w * 4;
+  const opaque = OPAQUE.has(src.format); // alpha 255 everywhere
   const out = new Uint8Array(outW * outH * 4);
   let o = 0;
   for (let j = 0; j < outH; j++) {
@@ -189,9 +190,11 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
       const gx = f32(1 - fx), gy = f32(1 - fy);
       if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
         const i00 = y0 * row + x0 * 4, i10 = i00 + row;
-        for (let k = 0; k < 4; k++) {
+        for (let k = 0; k < 3; k++) {
           out[o + k] = blend(px[i00 + k], px[i00 + 4 + k], px[i10 + k], px[i10 + 4 + k], fx, gx, fy, gy);
         }
+        // four 255s blend to 255 +- 1e-5 in float32, which rounds to 255
+        out[o + 3] = opaque ? 255 : blend(px[i00 + 3], px[i00 + 7], px[i10 + 3], px[i10 + 7], fx, gx, fy, gy);
         continue;
       }
       // border: clamp the tap (replicate) or take 0 outside (zero)
