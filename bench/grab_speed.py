@@ -1,7 +1,9 @@
 """python -m bench.grab_speed: the frame path (grab + texture upload + warp/readback of the
 model crops), per frame, old (`?grab=canvas`: video -> CPU canvas -> WebGL texture -> crops
 read back) vs new (`?grab=cpu`: VideoFrame.copyTo in its YUV format, crops converted and warped
-in JS with numpy's arithmetic), in both browser configurations (Chromium defaults, and
+in JS with numpy's arithmetic) and `?grab=yuv` (the same copy, its YUV planes uploaded as they
+are, converted and warped in the WebGL2 shader, only the crops read back), in both browser
+configurations (Chromium defaults, and
 GPU-style compositing), side by side in one run. `--modes canvas,frame,cpu` adds the
 VideoFrame -> WebGL texture path.
 
@@ -48,7 +50,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--pages", default=",".join(label for label, _ in PAGES))
-    parser.add_argument("--modes", default="canvas,cpu", help="first = baseline")
+    parser.add_argument("--modes", default="canvas,cpu,yuv", help="first = baseline")
+    parser.add_argument("--configs", default="defaults,GPU-style",
+                        help="browser configurations to run")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     chosen = [p for p in PAGES if p[0] in args.pages.split(",")]
@@ -56,6 +60,8 @@ def main(argv: list[str]) -> int:
     rows = []
     video = astronaut_video(args.out)
     for config, flags in (("defaults", ()), ("GPU-style", GPU_STYLE)):
+        if config not in args.configs.split(","):
+            continue
         with Bench(video, extra_args=flags) as bench:
             for label, path in chosen:
                 got = {}

@@ -24,9 +24,9 @@ def decode(b64: str, shape) -> np.ndarray:
     return np.frombuffer(base64.b64decode(b64), np.uint8).reshape(shape)
 
 
-# auto: this browser's CPU frames take the canvas + WebGL path; cpu: VideoFrame.copyTo + the JS
-# warp (web/js/cpuframe.js), which GPU-memory frames take
-@pytest.mark.parametrize("grab", ["auto", "cpu"])
+# auto (= cpu): VideoFrame.copyTo + the JS warp (web/js/cpuframe.js); canvas: the video drawn
+# into a canvas, warped by WebGL; yuv: the copied planes converted and warped in the shader
+@pytest.mark.parametrize("grab", ["auto", "canvas", "yuv"])
 def test_page_numbers_equal_cpython_on_the_same_frame(page, server_url, segmenter, grab):
     page.goto(f"{server_url}/hello.html?debug=1&grab={grab}")
     res = wait_results(page)

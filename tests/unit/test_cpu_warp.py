@@ -22,10 +22,14 @@ import fs from 'node:fs';
 const job = JSON.parse(fs.readFileSync(0, 'utf8'));
 const data = Uint8Array.from(Buffer.from(job.rgba, 'base64'));
 const layout = [{ offset: 0, stride: job.w * 4 }];
+const format = job.opaque ? 'RGBX' : 'RGBA';
 const out = [];
 const fn = job.fixed ? cpuWarpFixed : cpuWarp;
+const shared = new CpuFrame(data, layout, format, job.w, job.h, null);
 for (const [m, ow, oh, rep] of job.warps) {
-  const src = new CpuFrame(data, layout, 'RGBA', job.w, job.h, null);
+  // shared: every crop of one frame reuses (and extends) the regions converted before it
+  const src = job.shared ? shared : new CpuFrame(data, layout, format, job.w, job.h, null);
+
   out.push(Buffer.from(fn(src, ...m, ow, oh, rep)).toString('base64'));
 }
 console.log(JSON.stringify(out));
@@ -38,17 +42,27 @@ WARPS = [
     ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, True),  # rotated crop, off the edges
     ((0.71, -0.33, 9.3, 0.41, 0.68, -4.2), 31, 29, False),
     ((2.9, 0.0, -20.0, 0.0, 2.9, -15.0), 40, 40, False),  # letterbox beyond the frame
+    ((0.5, 0.0, 30.0, 0.0, 0.5, 5.0), 10, 10, False),  # small zoomed crops: part of some rows
+    ((0.5, 0.0, 2.0, 0.0, 0.5, 3.0), 12, 12, False),
+    ((0.3, 0.0, 70.0, 0.0, 0.3, 50.0), 8, 8, True),  # wholly outside: the replicated corner
 ]
 
 
-def run_js(tmp_path, img: np.ndarray, fixed: bool) -> list[np.ndarray]:
+def warps(shared: bool) -> list:
+    # shared: small crops first, the identity last, so regions grow and merge on one frame
+    return WARPS[::-1] if shared else WARPS
+
+
+def run_js(tmp_path, img: np.ndarray, fixed: bool, opaque: bool = False,
+           shared: bool = False) -> list[np.ndarray]:
     import base64
 
     h, w = img.shape[:2]
     script = tmp_path / "warp.mjs"
     script.write_text(SCRIPT % (ROOT / "web" / "js" / "cpuframe.js").as_uri())
     job = {"rgba": base64.b64encode(img.tobytes()).decode(), "w": w, "h": h, "fixed": fixed,
-           "warps": [[list(m), ow, oh, rep] for m, ow, oh, rep in WARPS]}
+           "opaque": opaque, "shared": shared,
+           "warps": [[list(m), ow, oh, rep] for m, ow, oh, rep in warps(shared)]}
     proc = subprocess.run([NODE, str(script)], input=json.dumps(job), capture_output=True,
                           text=True, timeout=60, check=True)
     return [np.frombuffer(base64.b64decode(b), np.uint8) for b in json.loads(proc.stdout)]
@@ -59,10 +73,14 @@ def image() -> np.ndarray:
 
 
 @pytest.mark.skipif(NODE is None, reason="node not installed")
-def test_cpu_warp_equals_numpy(tmp_path):
+@pytest.mark.parametrize(("shared", "opaque"), [(False, False), (True, False), (False, True)])
+def test_cpu_warp_equals_numpy(tmp_path, shared, opaque):
     img = image()
+    if opaque:  # RGBX: the alpha-is-255 shortcut (YUV frames)
+        img[..., 3] = 255
     frame = ArrayFrame(img)
-    for (m, ow, oh, rep), got in zip(WARPS, run_js(tmp_path, img, False), strict=True):
+    for (m, ow, oh, rep), got in zip(warps(shared), run_js(tmp_path, img, False, opaque, shared),
+                                     strict=True):
         want = np.frombuffer(frame.warp(m, ow, oh, "replicate" if rep else "zero").data, np.uint8)
         assert np.array_equal(got, want), (m, rep)
 
@@ -70,10 +88,13 @@ def test_cpu_warp_equals_numpy(tmp_path):
 @pytest.mark.skipif(NODE is None, reason="node not installed")
 @pytest.mark.skipif(not hasattr(ArrayFrame, "warp_fixed_point"),
                     reason="ArrayFrame.warp_fixed_point comes with branch tracking3")
-def test_cpu_warp_fixed_equals_numpy_fixed_point(tmp_path):
+@pytest.mark.parametrize("opaque", [False, True])  # RGBX: the alpha-is-255 shortcut (YUV frames)
+def test_cpu_warp_fixed_equals_numpy_fixed_point(tmp_path, opaque):
     img = image()
+    if opaque:
+        img[..., 3] = 255
     frame = ArrayFrame(img)
-    for (m, ow, oh, rep), got in zip(WARPS, run_js(tmp_path, img, True), strict=True):
+    for (m, ow, oh, rep), got in zip(WARPS, run_js(tmp_path, img, True, opaque), strict=True):
         want = np.frombuffer(frame.warp_fixed_point(m, ow, oh, "replicate" if rep else "zero")
                              .data, np.uint8)
         assert np.array_equal(got, want), (m, rep)

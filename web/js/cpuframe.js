@@ -31,7 +31,7 @@ const tableCache = new Map();
 
 const clamp8 = (v) => (v < 0 ? 0 : v > 16711680 ? 255 : v >> 16);
 
-// A frame copied to the CPU. `rgba` fills lazily, by rows (`done` marks converted rows).
+// A frame copied to the CPU. `rgba` fills lazily: per row, the converted columns [lo[y], hi[y]).
 export class CpuFrame {
   constructor(data, layout, format, width, height, colorSpace) {
     this.data = data;
@@ -40,7 +40,9 @@ export class CpuFrame {
     this.width = width;
     this.height = height;
     this.rgba = new Uint8Array(width * height * 4);
-    this.done = new Uint8Array(height);
+    this.rgba32 = new Uint32Array(this.rgba.buffer); // one store per pixel (little-endian RGBA)
+    this.lo = new Int32Array(height);
+    this.hi = new Int32Array(height);
     const key = `${colorSpace?.matrix}/${colorSpace?.fullRange}`;
     if (!tableCache.has(key)) tableCache.set(key, yuvTables(colorSpace?.matrix, !!colorSpace?.fullRange));
     this.tables = tableCache.get(key);
@@ -48,47 +50,75 @@ export class CpuFrame {
 
   // Convert rows [lo, hi) (clamped) to RGBA.
   ensureRows(lo, hi) {
-    lo = Math.max(0, lo | 0);
-    hi = Math.min(this.height, hi | 0);
-    const { data, layout, format, width: w, rgba, done } = this;
-    for (let y = lo; y < hi; y++) {
-      if (done[y]) continue;
-      done[y] = 1;
-      let o = y * w * 4;
-      if (format === 'RGBA' || format === 'RGBX' || format === 'BGRA' || format === 'BGRX') {
-        const src = layout[0].offset + y * layout[0].stride;
-        const bgr = format[0] === 'B';
-        const alpha = format[3] === 'A';
-        for (let x = 0; x < w; x++, o += 4) {
-          const s = src + 4 * x;
-          rgba[o] = data[s + (bgr ? 2 : 0)];
-          rgba[o + 1] = data[s + 1];
-          rgba[o + 2] = data[s + (bgr ? 0 : 2)];
-          rgba[o + 3] = alpha ? data[s + 3] : 255;
-        }
+    this.ensureRegion(0, this.width, lo, hi);
+  }
+
+  // Convert columns [x0, x1) of rows [y0, y1) to RGBA, clamped to the frame but never empty:
+  // a replicate border reads the nearest edge even when a crop lies wholly outside.
+  ensureRegion(x0, x1, y0, y1) {
+    const { width: w, height: h, lo, hi } = this;
+    x0 = Math.min(Math.max(0, x0 | 0), w - 1);
+    x1 = Math.max(Math.min(w, x1 | 0), x0 + 1);
+    y0 = Math.min(Math.max(0, y0 | 0), h - 1);
+    y1 = Math.max(Math.min(h, y1 | 0), y0 + 1);
+    for (let y = y0; y < y1; y++) {
+      const l = lo[y], r = hi[y];
+      if (l < r && x0 >= l && x1 <= r) continue;
+      if (l >= r) {
+        this.convert(y, x0, x1);
+        lo[y] = x0;
+        hi[y] = x1;
         continue;
       }
-      const { Y, RV, GU, GV, BU } = this.tables;
-      const yRow = layout[0].offset + y * layout[0].stride;
-      const cy = y >> 1;
-      const nv12 = format === 'NV12';
-      const uRow = layout[1].offset + cy * layout[1].stride;
-      const vRow = nv12 ? uRow + 1 : layout[2].offset + cy * layout[2].stride;
-      const step = nv12 ? 2 : 1;
-      const aRow = format === 'I420A' ? layout[3].offset + y * layout[3].stride : -1;
-      for (let x = 0; x < w; x++, o += 4) {
-        const yy = Y[data[yRow + x]];
-        const ci = (x >> 1) * step;
-        const u = data[uRow + ci], v = data[vRow + ci];
-        rgba[o] = clamp8(yy + RV[v]);
-        rgba[o + 1] = clamp8(yy + GU[u] + GV[v]);
-        rgba[o + 2] = clamp8(yy + BU[u]);
-        rgba[o + 3] = aRow < 0 ? 255 : data[aRow + x];
+      if (x0 < l) this.convert(y, x0, l);
+      if (x1 > r) this.convert(y, r, x1);
+      lo[y] = Math.min(l, x0);
+      hi[y] = Math.max(r, x1);
+    }
+  }
+
+  // Columns [x0, x1) of row y.
+  convert(y, x0, x1) {
+    const { data, layout, format, width: w, rgba32 } = this;
+    const base = y * w;
+    if (format === 'RGBA' || format === 'RGBX' || format === 'BGRA' || format === 'BGRX') {
+      const src = layout[0].offset + y * layout[0].stride;
+      const bgr = format[0] === 'B';
+      const alpha = format[3] === 'A';
+      for (let x = x0; x < x1; x++) {
+        const s = src + 4 * x;
+        const r = data[s + (bgr ? 2 : 0)], g = data[s + 1], b = data[s + (bgr ? 0 : 2)];
+        rgba32[base + x] = r | (g << 8) | (b << 16) | ((alpha ? data[s + 3] : 255) << 24);
       }
+      return;
+    }
+    const { Y, RV, GU, GV, BU } = this.tables;
+    const yRow = layout[0].offset + y * layout[0].stride;
+    const cy = y >> 1;
+    const nv12 = format === 'NV12';
+    const uRow = layout[1].offset + cy * layout[1].stride;
+    const vRow = nv12 ? uRow + 1 : layout[2].offset + cy * layout[2].stride;
+    const step = nv12 ? 2 : 1;
+    const aRow = format === 'I420A' ? layout[3].offset + y * layout[3].stride : -1;
+    let lastCi = -1, rv = 0, guv = 0, bu = 0;
+    for (let x = x0; x < x1; x++) {
+      const ci = x >> 1;
+      if (ci !== lastCi) { // two pixels share a chroma sample
+        lastCi = ci;
+        const u = data[uRow + ci * step], v = data[vRow + ci * step];
+        rv = RV[v];
+        guv = GU[u] + GV[v];
+        bu = BU[u];
+      }
+      const yy = Y[data[yRow + x]];
+      const r = yy + rv, g = yy + guv, b = yy + bu;
+      rgba32[base + x] = clamp8(r) | (clamp8(g) << 8) | (clamp8(b) << 16)
+        | ((aRow < 0 ? 255 : data[aRow + x]) << 24);
     }
   }
 }
 
+const OPAQUE = new Set(['I420', 'NV12', 'RGBX', 'BGRX']);
 const SUPPORTED = new Set(['I420', 'I420A', 'NV12', 'RGBA', 'RGBX', 'BGRA', 'BGRX']);
 
 // Copy a VideoFrame to the CPU in its own format; null when the format is one we do not convert
@@ -124,15 +154,18 @@ function tap(px, x, y, w, h, row, replicate) {
   return Math.min(Math.max(y, 0), h - 1) * row + Math.min(Math.max(x, 0), w - 1) * 4;
 }
 
-// Convert (once per frame) the source rows a warp's taps reach: the corners bound an affine map.
-function convertReachedRows(src, d, e, f, outW, outH) {
-  let lo = Infinity, hi = -Infinity;
+// Convert (once per frame) the part of the source a warp's taps reach: the output's corners
+// bound an affine map's footprint, +2 pixels for the bilinear taps and rounding.
+function convertReachedRows(src, a, b, c, d, e, f, outW, outH) {
+  let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
   for (const [u, v] of [[0, 0], [outW, 0], [0, outH], [outW, outH]]) {
-    const y = d * u + e * v + f;
-    lo = Math.min(lo, y);
-    hi = Math.max(hi, y);
+    const x = a * u + b * v + c, y = d * u + e * v + f;
+    xlo = Math.min(xlo, x);
+    xhi = Math.max(xhi, x);
+    ylo = Math.min(ylo, y);
+    yhi = Math.max(yhi, y);
   }
-  src.ensureRows(Math.floor(lo) - 2, Math.ceil(hi) + 2);
+  src.ensureRegion(Math.floor(xlo) - 2, Math.ceil(xhi) + 2, Math.floor(ylo) - 2, Math.ceil(yhi) + 2);
 }
 
 // ArrayFrame.warp (py/frontml/image.py), operation for operation: sx/sy in float64, the
@@ -140,9 +173,10 @@ function convertReachedRows(src, d, e, f, outW, outH) {
 // inside the frame take a straight path; the border (zero / replicate) a general one.
 export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
   const w = src.width, h = src.height;
-  convertReachedRows(src, d, e, f, outW, outH);
+  convertReachedRows(src, a, b, c, d, e, f, outW, outH);
   const px = src.rgba;
   const row = w * 4;
+  const opaque = OPAQUE.has(src.format); // alpha 255 everywhere
   const out = new Uint8Array(outW * outH * 4);
   let o = 0;
   for (let j = 0; j < outH; j++) {
@@ -156,9 +190,11 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
       const gx = f32(1 - fx), gy = f32(1 - fy);
       if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
         const i00 = y0 * row + x0 * 4, i10 = i00 + row;
-        for (let k = 0; k < 4; k++) {
+        for (let k = 0; k < 3; k++) {
           out[o + k] = blend(px[i00 + k], px[i00 + 4 + k], px[i10 + k], px[i10 + 4 + k], fx, gx, fy, gy);
         }
+        // four 255s blend to 255 +- 1e-5 in float32, which rounds to 255
+        out[o + 3] = opaque ? 255 : blend(px[i00 + 3], px[i00 + 7], px[i10 + 3], px[i10 + 7], fx, gx, fy, gy);
         continue;
       }
       // border: clamp the tap (replicate) or take 0 outside (zero)
@@ -179,18 +215,30 @@ export function cpuWarp(src, a, b, c, d, e, f, outW, outH, replicate) {
 // pixel (half to even, cvRound), integer weights summing to 1 << 15, the sum rounded half up.
 export function cpuWarpFixed(src, a, b, c, d, e, f, outW, outH, replicate) {
   const w = src.width, h = src.height;
-  convertReachedRows(src, d, e, f, outW, outH);
+  convertReachedRows(src, a, b, c, d, e, f, outW, outH);
   const px = src.rgba;
   const row = w * 4;
+  const opaque = OPAQUE.has(src.format); // alpha 255 everywhere: inside taps blend to 255
   const out = new Uint8Array(outW * outH * 4);
   let o = 0;
   for (let j = 0; j < outH; j++) {
     const v = j + 0.5;
+    const bv = b * v, ev = e * v; // same operation order as numpy: (a*u + b*v) + c
     for (let i = 0; i < outW; i++, o += 4) {
       const u = i + 0.5;
-      const qx = rint((a * u + b * v + c - 0.5) * 32), qy = rint((d * u + e * v + f - 0.5) * 32);
+      const qx = rint((a * u + bv + c - 0.5) * 32), qy = rint((d * u + ev + f - 0.5) * 32);
       const x0 = qx >> 5, y0 = qy >> 5, fx = qx & 31, fy = qy & 31;
       const w00 = (32 - fx) * (32 - fy), w01 = fx * (32 - fy), w10 = (32 - fx) * fy, w11 = fx * fy;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+        // inside: weights sum to 1024, so (acc * 32 + 16384) >> 15 == (acc + 512) >> 10 <= 255
+        const i00 = y0 * row + x0 * 4, i10 = i00 + row;
+        out[o] = (px[i00] * w00 + px[i00 + 4] * w01 + px[i10] * w10 + px[i10 + 4] * w11 + 512) >> 10;
+        out[o + 1] = (px[i00 + 1] * w00 + px[i00 + 5] * w01 + px[i10 + 1] * w10 + px[i10 + 5] * w11 + 512) >> 10;
+        out[o + 2] = (px[i00 + 2] * w00 + px[i00 + 6] * w01 + px[i10 + 2] * w10 + px[i10 + 6] * w11 + 512) >> 10;
+        out[o + 3] = opaque ? 255
+          : (px[i00 + 3] * w00 + px[i00 + 7] * w01 + px[i10 + 3] * w10 + px[i10 + 7] * w11 + 512) >> 10;
+        continue;
+      }
       const t00 = tap(px, x0, y0, w, h, row, replicate), t01 = tap(px, x0 + 1, y0, w, h, row, replicate);
       const t10 = tap(px, x0, y0 + 1, w, h, row, replicate), t11 = tap(px, x0 + 1, y0 + 1, w, h, row, replicate);
       for (let k = 0; k < 4; k++) {

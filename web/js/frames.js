@@ -139,10 +139,13 @@ export function ctx2d(canvas) {
 // 'canvas' draws the video into a CPU canvas, which the WebGL warp uploads (a readback of the
 //   whole frame when the browser keeps video frames on the GPU);
 // 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
-// 'auto' (default): 'cpu' for frames that live in GPU memory (NV12: GPU compositing), where
-//   the readback dominated; 'canvas' for CPU frames (I420), where drawImage is cheap and the
-//   WebGL warp beats the JS one. Measured per configuration with bench/grab_speed.py.
-const GRAB_MODES = ['auto', 'cpu', 'frame', 'canvas'];
+// 'yuv' copies the VideoFrame out like 'cpu', then uploads its YUV planes as they are and the
+//   WebGL2 shader converts (the CPU path's tables: same bytes) and warps; only crops come back;
+// 'auto' (default): 'cpu' in both browser configurations (bench/grab_speed.py, 2026-12-02, pose
+//   full: 3.6x the canvas path with CPU frames (I420, Chromium defaults), 2.5x with GPU frames
+//   (NV12, GPU-style compositing); 'yuv' was 0.4x / 1.4x: SwiftShader's per-tap conversion);
+//   formats copyFrame does not convert fall back to the VideoFrame -> WebGL texture path.
+const GRAB_MODES = ['auto', 'cpu', 'yuv', 'frame', 'canvas'];
 let grabMode = 'auto';
 export function setGrabMode(name) {
   grabMode = GRAB_MODES.includes(name) ? name : 'auto';
@@ -192,15 +195,11 @@ export async function grab(source, canvas) {
   const [w, h] = sourceSize(source);
   if (!w || !h) return null;
   let snap = source instanceof HTMLVideoElement ? snapVideoFrame(source, w, h) : null;
-  if (snap && grabMode === 'auto' && snap.format !== 'NV12') { // a CPU frame: the canvas path
-    openFrames.pop();
-    snap.close();
-    snap = null;
-  }
   if (snap && grabMode !== 'frame') {
     const rect = snap.visibleRect;
     try {
       snap.frontmlCpu = rect.width === w && rect.height === h ? await copyFrame(snap) : null;
+      if (snap.frontmlCpu && grabMode === 'yuv') snap.frontmlCpu.gpu = true;
     } catch (e) {
       snap.frontmlCpu = null; // copyTo failed (closed, odd format): the WebGL path
     }
@@ -209,4 +208,14 @@ export async function grab(source, canvas) {
   framePath.grab += performance.now() - t0;
   framePath.grabs += 1;
   return snap;
+}
+
+// The frame's pixels as the models saw them, for renderers that upload the frame again (makeup's
+// WebGL layers): a VideoFrame the CPU path copied becomes an ImageData of its converted RGBA
+// (the browser's own YUV conversion differs by a level here and there); anything else as is.
+export function frameImage(source) {
+  const cpu = source?.frontmlCpu;
+  if (!cpu) return source;
+  cpu.ensureRows(0, cpu.height);
+  return cpu.image ??= new ImageData(new Uint8ClampedArray(cpu.rgba.buffer), cpu.width, cpu.height);
 }

@@ -5,6 +5,7 @@
 //   2. a full-screen pass blends the camera frame with each layer's colour.
 // The formula is frontml.tasks.makeup.look's; frontml/tasks/makeup/render.py is its numpy twin
 // (tests compare the two on the same frame).
+import { frameImage } from './frames.js';
 import { state, showError } from './page.js';
 
 const MASK_VS = `#version 300 es
@@ -154,7 +155,7 @@ export class MakeupRenderer {
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, frameImage(source));
     // pass 1: the layers' masks
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.fbo);
     gl.viewport(0, 0, this.width, this.height);

@@ -132,7 +132,7 @@ class Page(Drawing):
         self.glue.setWarpBackend(self.param("warp", "webgl", ("webgl", "canvas")))
         # ?grab=cpu|canvas|frame: one frame path for every frame instead of the per-frame
         # choice (web/js/frames.js), for benchmarks and browsers where one is better
-        self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "canvas", "frame")))
+        self.glue.setGrabMode(self.param("grab", "auto", ("auto", "cpu", "yuv", "canvas", "frame")))
         self.provider = self.param("provider", "auto", PROVIDERS)
         self.glue.setWasmProxy(self.param(flag("proxy")))  # ORT in a worker (bench/responsive.py)
         # ?gpuinput=auto|1|0: webgpu sessions get crops warped on ORT's WebGPU device, fed
