@@ -78,8 +78,9 @@ async function gpuWarper() {
   return warper;
 }
 
-// The frame in an rgba8unorm texture on ORT's device, uploaded once per new frame: a grabbed
-// VideoFrame or canvas goes GPU to GPU (copyExternalImageToTexture).
+// The frame in an rgba8unorm texture on ORT's device, uploaded once per new frame: the CPU
+// path's RGBA when the grab made one, else a VideoFrame or canvas GPU to GPU
+// (copyExternalImageToTexture).
 function upload(w, source) {
   const gen = source.frontmlGeneration ?? 0;
   if (w.source === source && w.generation === gen) return;
@@ -93,8 +94,18 @@ function upload(w, source) {
         | GPUTextureUsage.RENDER_ATTACHMENT,
     });
   }
-  w.device.queue.copyExternalImageToTexture({ source }, { texture: w.texture, premultipliedAlpha: false },
-    [sw, sh]);
+  const cpu = source.frontmlCpu;
+  if (cpu && cpu.width === sw && cpu.height === sh) {
+    // A frame the CPU path copied (grab=auto|cpu): upload its converted RGBA, the bytes the CPU
+    // warp and CPython read (the browser's own YUV conversion differs by a level here and there,
+    // and copying a camera VideoFrame GPU to GPU fails in headless Chromium).
+    cpu.ensureRows(0, sh);
+    w.device.queue.writeTexture({ texture: w.texture }, cpu.rgba, { bytesPerRow: sw * 4, rowsPerImage: sh },
+      [sw, sh]);
+  } else {
+    w.device.queue.copyExternalImageToTexture({ source }, { texture: w.texture, premultipliedAlpha: false },
+      [sw, sh]);
+  }
   w.source = source;
   w.generation = gen;
   framePath.upload += performance.now() - t0;
