@@ -141,10 +141,11 @@ export function ctx2d(canvas) {
 // 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
 // 'yuv' copies the VideoFrame out like 'cpu', then uploads its YUV planes as they are and the
 //   WebGL2 shader converts (the CPU path's tables: same bytes) and warps; only crops come back;
-// 'auto' (default): 'cpu' in both browser configurations (bench/grab_speed.py, 2026-12-02, pose
-//   full: 3.6x the canvas path with CPU frames (I420, Chromium defaults), 2.5x with GPU frames
-//   (NV12, GPU-style compositing); 'yuv' was 0.4x / 1.4x: SwiftShader's per-tap conversion);
-//   formats copyFrame does not convert fall back to the VideoFrame -> WebGL texture path.
+// 'auto' (default): 'cpu' for GPU frames (NV12, GPU-style compositing: 2.5x the canvas path in
+//   bench/grab_speed.py, 2026-12-02), 'canvas' for CPU frames (I420, Chromium defaults; 'cpu' was
+//   faster there too, 3.6x, but held camera buffers: see grab()); 'yuv' was 0.4x / 1.4x
+//   (SwiftShader's per-tap conversion); formats copyFrame does not convert fall back to the
+//   VideoFrame -> WebGL texture path.
 const GRAB_MODES = ['auto', 'cpu', 'yuv', 'frame', 'canvas'];
 let grabMode = 'auto';
 export function setGrabMode(name) {
@@ -195,6 +196,14 @@ export async function grab(source, canvas) {
   const [w, h] = sourceSize(source);
   if (!w || !h) return null;
   let snap = source instanceof HTMLVideoElement ? snapVideoFrame(source, w, h) : null;
+  if (snap && grabMode === 'auto' && snap.format !== 'NV12') {
+    // A CPU frame (I420): the canvas path. The CPU path measured faster here too, but it keeps
+    // the newest VideoFrames open, and a second page on the same camera (test_teach's fresh
+    // profile) stalled after a few frames: the capture's buffer pool ran dry.
+    openFrames.pop();
+    snap.close();
+    snap = null;
+  }
   if (snap && grabMode !== 'frame') {
     const rect = snap.visibleRect;
     try {
