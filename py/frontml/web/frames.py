@@ -52,22 +52,22 @@ class CanvasFrame(Frame):
         self.timestamp_ms = timestamp_ms
 
     def warp(self, matrix: Affine, out_w: int, out_h: int, border: str = "zero") -> Tensor:
-        check_border(border)
-        if _lazy_warps:
-            return WarpTensor(self.canvas, matrix, out_w, out_h, border == "replicate", False)
-        data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h, border == "replicate")
-        # Uint8ClampedArray -> memoryview: one memcpy of out_w*out_h*4 bytes.
-        return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
+        return self._warp(matrix, out_w, out_h, border, False)
 
     def warp_fixed_point(self, matrix: Affine, out_w: int, out_h: int,
                          border: str = "zero") -> Tensor:
         """`warp` sampling like OpenCV's 8-bit warp, as ArrayFrame.warp_fixed_point (the WebGL2
         shader; the 2D-canvas fallback samples its own way)."""
+        return self._warp(matrix, out_w, out_h, border, True)
+
+    def _warp(self, matrix: Affine, out_w: int, out_h: int, border: str,
+              fixed_point: bool) -> Tensor:
         check_border(border)
+        replicate = border == "replicate"
         if _lazy_warps:
-            return WarpTensor(self.canvas, matrix, out_w, out_h, border == "replicate", True)
-        data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h, border == "replicate",
-                                  True)
+            return WarpTensor(self.canvas, matrix, out_w, out_h, replicate, fixed_point)
+        data = loaded_glue().warp(self.canvas, *matrix, out_w, out_h, replicate, fixed_point)
+        # Uint8ClampedArray -> memoryview: one memcpy of out_w*out_h*4 bytes.
         return Tensor.from_buffer("uint8", (1, out_h, out_w, 4), data.to_py())
 
 
