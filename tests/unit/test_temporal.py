@@ -312,3 +312,52 @@ def test_hand_windows_any_landmark_set_in_3d():
     open_a, open_b, grip = embed(False, 0.0), embed(False, 0.2), embed(True, 0.0)
     assert len(grip) == 21 * (2 * 3 + 1)
     assert math.dist(open_a, open_b) < 1e-9 < 1.0 < math.dist(open_a, grip)
+
+
+def _sway(t_ms: float, rng: random.Random, jitter: float) -> list[tuple[float, float]]:
+    """The stick figure swaying sideways and tilting (2 s period), with landmark jitter."""
+    s = math.sin(2 * math.pi * t_ms / 2000.0)
+    c, si = math.cos(math.radians(12 * s)), math.sin(math.radians(12 * s))
+    pts = [(0.0, 0.0)] * 33
+    for j, (x, y) in BASE.items():
+        x, y = x - 0.5, y - 0.5
+        pts[j] = (0.5 + 0.17 * s + c * x - si * y + rng.gauss(0, jitter),
+                  0.5 + si * x + c * y + rng.gauss(0, jitter))
+    return pts
+
+
+def _unknown_live_windows(record_every_frame: bool) -> tuple[int, int]:
+    """Teach a sway on a fast page (30 fps, 3 s held), predict it on a slow one (4 fps): the
+    case of a page teaching alone and then sharing the machine."""
+    rng = random.Random(0)
+    window = WindowEmbedder()
+    clf = Classifier(window.backbone, head="knn")
+    for i in range(4 * 30):
+        t = i * 1000 / 30
+        vec = window.push(_sway(t, rng, 0.012), t)
+        if vec is not None and (record_every_frame or window.example_due(t)):
+            clf.add("sway", vec)
+    window.reset()
+    labels = [clf.predict(v).label for i in range(80) if (v := window.push(
+        _sway(t := 50_000 + i * 250 + rng.uniform(-20, 20), rng, 0.012), t)) is not None]
+    return labels.count("unknown"), len(clf)
+
+
+def test_recorded_examples_are_spaced_so_a_slower_page_still_knows_the_action():
+    # examples recorded every frame are mostly the same frames shifted by one: the automatic
+    # threshold (leave-one-out distances) shrinks to the floor and a slower page's windows
+    # fall outside it; spaced examples measure the action's own spread
+    unknown, examples = _unknown_live_windows(record_every_frame=True)
+    assert unknown > 0 and examples > 80
+    unknown, examples = _unknown_live_windows(record_every_frame=False)
+    assert unknown == 0 and examples <= 3 * 4 + 1  # one per 250 ms over the 3 s window-full
+
+
+def test_example_due_spaces_examples_and_restarts_with_the_window():
+    window = WindowEmbedder(window_ms=1000)
+    due = [t for t in range(0, 2000, 33) if window.example_due(t)]
+    assert due == [0, 264, 528, 792, 1056, 1320, 1584, 1848]
+    assert not window.example_due(1900)
+    assert window.example_due(100)  # a timestamp that went back (a looped video): a new take
+    window.reset()
+    assert window.example_due(110)

@@ -12,8 +12,8 @@ from frontml.web.page import Page
 page = await Page().init("./py/teach.py")  # noqa: F704 (PyScript runs this with top-level await)
 doc = page.doc
 window = WindowEmbedder()
-state = {"vector": None, "recording": None, "pending": [], "embedder": None, "landmarks": None,
-         "thumbnail": None}
+state = {"vector": None, "vector_ms": 0.0, "recording": None, "pending": [], "embedder": None,
+         "landmarks": None, "thumbnail": None}
 classes_box = doc.getElementById("classes")
 bars_box = doc.getElementById("bars")
 status = doc.getElementById("teach-status")
@@ -141,6 +141,8 @@ def add_current(label: str) -> None:
         what = "a person in view" if controls["feature"] != "image" else "a frame"
         show_status(f"Nothing to record for {label!r}: need {what}.")
         return
+    if controls["feature"] == "action" and not window.example_due(state["vector_ms"]):
+        return  # a window that mostly repeats the last example's frames
     clf.add(label, vec, thumbnail=state["thumbnail"])
     state["pending"] = [p for p in state["pending"] if p != label]
 
@@ -264,6 +266,7 @@ async def step(frame, timer):
         if feature == "action":
             out["window_frames"] = window.n_frames
     state["vector"] = vec
+    state["vector_ms"] = frame.timestamp_ms
     # a still image runs once: its one example comes from pressing the button, not from this step
     live = page.source is page.video
     out["still"] = not live

@@ -36,7 +36,8 @@ Point = Sequence[float]
 class WindowEmbedder:
     def __init__(self, points: Sequence[int] | None = POSE_UPPER_BODY, window_ms: float = 1000.0,
                  steps: int = 10, dims: int = 2, min_frames: int = 4, motion_weight: float = 2.0,
-                 name: str = "pose", max_span: float = 3.0) -> None:
+                 name: str = "pose", max_span: float = 3.0,
+                 example_hop_ms: float | None = None) -> None:
         if steps < 2 or dims not in (2, 3) or min_frames < 2:
             raise ValueError("need steps >= 2, dims 2 or 3, min_frames >= 2")
         self.points = tuple(points) if points is not None else None
@@ -48,6 +49,11 @@ class WindowEmbedder:
         self.name = name
         self.max_span = max(1.0, float(max_span))
         self._frames: deque[tuple[float, list[tuple[float, ...]]]] = deque()
+        # recorded examples at least this far apart: consecutive windows share most frames,
+        # and examples recorded every frame would make the classifier's automatic threshold
+        # (leave-one-out distances) measure one frame's shift, not the action's spread
+        self.example_hop_ms = window_ms / 4 if example_hop_ms is None else float(example_hop_ms)
+        self._last_example_ms: float | None = None
 
     def dim(self, n_points: int) -> int:
         return n_points * (2 * self.dims + 1)
@@ -61,6 +67,17 @@ class WindowEmbedder:
 
     def reset(self) -> None:
         self._frames.clear()
+        self._last_example_ms = None
+
+    def example_due(self, timestamp_ms: float) -> bool:
+        """Whether a window ending at `timestamp_ms` should be recorded as an example: the
+        first one, then one every `example_hop_ms` (the same spacing on a fast or a slow page,
+        so the automatic threshold means the same on both); True marks it recorded."""
+        t, last = float(timestamp_ms), self._last_example_ms
+        if last is not None and last <= t < last + self.example_hop_ms:
+            return False
+        self._last_example_ms = t
+        return True
 
     @property
     def n_frames(self) -> int:
