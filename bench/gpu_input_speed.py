@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from bench.harness import SAMPLE_JS, Bench, astronaut_video, fmt, md_table, speed_parser, today
+from bench.harness import SAMPLE_JS, Bench, astronaut_video, fmt, speed_parser, write_table
 
 PAGES = [("pose (BlazePose lite)", "pose.html?model=lite&mode=image"),
          ("segmentation", "segment.html?model=general")]
@@ -62,13 +62,11 @@ def main(argv=None) -> int:
                              used, f"{got['frames']} ({got['gpu_input_runs']})",
                              fmt(got.get("pre")), fmt(got.get("infer")),
                              fmt(total), fmt(base / total if base and total else None, 2)])
-    text = (f"GPU-resident inputs vs the CPU path on ?provider=webgpu, {today()}, fake camera "
-            "640x480 (astronaut), CPU-emulated WebGPU.\n\n"
-            + md_table(["page", "model input", "models ran on", "frames (GPU-fed runs)", "pre",
-                        "infer", "pre + infer", "speed-up vs CPU path"], rows))
-    print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "gpu_input_speed.md").write_text(text + "\n")
+    write_table(args.out, "gpu_input_speed.md",
+                "GPU-resident inputs vs the CPU path on ?provider=webgpu",
+                "fake camera 640x480 (astronaut), CPU-emulated WebGPU",
+                ["page", "model input", "models ran on", "frames (GPU-fed runs)", "pre",
+                 "infer", "pre + infer", "speed-up vs CPU path"], rows)
     return 0
 
 

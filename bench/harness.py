@@ -65,6 +65,16 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def write_table(out: Path, name: str, what: str, where: str, headers: list[str],
+                rows: list[list[str]]) -> str:
+    """Print "<what>, <today>, <where>." over the markdown table; also written to out/name."""
+    text = f"{what}, {today()}, {where}.\n\n" + md_table(headers, rows)
+    print(text)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / name).write_text(text + "\n")
+    return text
+
+
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 

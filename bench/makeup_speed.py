@@ -188,24 +188,27 @@ def report(page: dict, cpu: dict, fetched: dict, bundle: tuple[dict, list]) -> s
     return f"{head}\n\n{table}\n\n{listing}"
 
 
+def measure(bench: Bench, seconds: float, frames: int) -> tuple:
+    """The page, a cold load's bytes, the CPython twin and the bundle: `report`'s arguments."""
+    log("measuring makeup.html ...")
+    page = page_run(bench, "makeup.html", seconds)
+    log("measuring bytes of a cold load ...")
+    t0 = time.perf_counter()
+    fetched = fetched_bytes(bench)
+    log(f"  cold load to first frame {time.perf_counter() - t0:.1f} s")
+    log("measuring the CPython twin ...")
+    return page, cpython_run(frames), fetched, bundle_bytes()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = speed_parser("virtual makeup speed and bytes vs ModiFace").parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    frames = 2 if args.quick else args.frames
     with Bench(astronaut_video(args.out)) as bench:
-        log("measuring makeup.html ...")
-        page = page_run(bench, "makeup.html", args.seconds)
-        log("measuring bytes of a cold load ...")
-        t0 = time.perf_counter()
-        fetched = fetched_bytes(bench)
-        log(f"  cold load to first frame {time.perf_counter() - t0:.1f} s")
-    log("measuring the CPython twin ...")
-    cpu = cpython_run(frames)
-    text = report(page, cpu, fetched, bundle_bytes())
+        got = measure(bench, args.seconds, 2 if args.quick else args.frames)
+    text = report(*got)
     print(text)
     (args.out / "makeup.md").write_text(text + "\n")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from bench.harness import Bench, astronaut_video, fmt, md_table, page_run, speed_parser, today
+from bench.harness import Bench, astronaut_video, fmt, page_run, speed_parser, write_table
 
 PAGES = [("pose (BlazePose full)", "pose.html?model=full"),
          ("segmentation", "segment.html"),
@@ -59,12 +59,10 @@ def main(argv=None) -> int:
                 rows.append([label, provider, used, fmt(got["fps"]), fmt(got.get("pre")),
                              fmt(got.get("infer")), fmt(got.get("post")), fmt(ratio, 2)])
                 print(" | ".join(rows[-1]), flush=True)  # long runs: rows as they come
-    text = (f"Pages per execution provider, {today()}, fake camera 640x480 (astronaut).\n\n"
-            + md_table(["page", "?provider=", "models ran on", "FPS", "pre", "infer", "post",
-                        "FPS / wasm"], rows))
-    print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "providers_speed.md").write_text(text + "\n")
+    write_table(args.out, "providers_speed.md", "Pages per execution provider",
+                "fake camera 640x480 (astronaut)",
+                ["page", "?provider=", "models ran on", "FPS", "pre", "infer", "post",
+                 "FPS / wasm"], rows)
     return 0
 
 

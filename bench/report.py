@@ -15,7 +15,7 @@ import platform
 import sys
 from pathlib import Path
 
-from bench import compare, face_speed, hands_speed, pose_speed, segmentation_speed
+from bench import compare, face_speed, hands_speed, makeup_speed, pose_speed, segmentation_speed
 from bench.harness import (
     DEFAULT_OUT,
     Bench,
@@ -56,6 +56,7 @@ def run(args, only_compare: bool = False) -> str:
     if quick:
         pose_cfgs = [c for c in pose_speed.CONFIGS if c[0] in compare.QUICK_TFJS]
         seg_cfgs, face_cfgs, hands_cfgs = [], [], []
+        makeup = False
         mp_labels, ort_models = compare.QUICK_MEDIAPIPE, compare.QUICK_ORT_MODELS
         task_labels, tfjs_labels = compare.QUICK_TASKS, compare.QUICK_TFJS
         startup_pages = compare.QUICK_STARTUP_PAGES
@@ -63,6 +64,7 @@ def run(args, only_compare: bool = False) -> str:
         pose_cfgs = pose_speed.CONFIGS
         seg_cfgs = segmentation_speed.configs(False)
         face_cfgs, hands_cfgs = face_speed.CONFIGS, hands_speed.CONFIGS
+        makeup = True  # one configuration (bench/makeup_speed.py): page, CPython twin, bytes
         mp_labels = [m[0] for m in compare.MEDIAPIPE]
         task_labels = [t[0] for t in compare.TASKS]
         tfjs_labels = [t[0] for t in compare.TFJS]
@@ -74,6 +76,7 @@ def run(args, only_compare: bool = False) -> str:
         seg_cfgs = [c for c in seg_cfgs if segmentation_speed.label(*c) in paired]
         face_cfgs = [c for c in face_cfgs if c[0] in paired]
         hands_cfgs = [c for c in hands_cfgs if c[0] in paired]
+        makeup = False  # no anchor runs makeup
 
     browser_version = ""
     flags = GPU_STYLE if args.gpu_style else ()
@@ -91,6 +94,11 @@ def run(args, only_compare: bool = False) -> str:
             rows = face_speed.measure(bench, face_cfgs, seconds, frames)
             sections += ["### frontml: face", face_speed.table(rows)]
             frontml.update({label: page for label, page, _ in rows})
+        if makeup:
+            page, cpu, fetched, bundle = makeup_speed.measure(bench, seconds, frames)
+            sections += ["### frontml: makeup",
+                         makeup_speed.report(page, cpu, fetched, bundle)]
+            frontml["virtual makeup"] = page
         hands_bench = None
         if hands_cfgs or any(m[3] == "hand" and m[0] in mp_labels for m in compare.MEDIAPIPE) \
                 or any(t[3] == "hand" and t[0] in task_labels for t in compare.TASKS):

@@ -115,6 +115,32 @@ def test_pose_page_on_webgl_gives_the_wasm_landmarks(page, server_url):
     assert diff <= 2e-3, f"webgl vs wasm landmarks differ by {diff:.5f} (normalised)"
 
 
+def test_pose_page_on_webgl_tracks_like_wasm(page, server_url):
+    """Video mode on webgl: the tracking loop (next ROI from this frame's landmarks, smoothing)
+    fed the same few frames through the ?debug=1 hook gives the wasm page's landmarks frame by
+    frame, within the conformance tolerance (4 frames: SwiftShader is slow)."""
+    from tests.e2e.test_pose import max_landmark_diff
+    from tests.e2e.test_video_mode import clip_frames, cpython_results, feed_clip
+
+    frames = clip_frames("cameraman_pan_zoom", 4)
+    marks = {}
+    for provider in ("wasm", "webgl"):
+        res = feed_clip(page, f"{server_url}/pose.html?debug=1&model=lite&smooth=1"
+                              f"&provider={provider}", frames)
+        assert all(len(r["poses"]) == 1 for r in res), f"{provider}: a frame lost the pose"
+        marks[provider] = [r["poses"][0]["landmarks"] for r in res]
+        assert page.evaluate("window.frontml.providers")["pose_landmark_lite"]["provider"] \
+            == provider
+    # the page's video mode is CPython's (test_video_mode): on these frames it tracks
+    _, detector_runs = cpython_results("pose", {"model": "lite", "smooth_landmarks": True},
+                                       frames)
+    assert detector_runs < len(frames), "the detector ran on every frame: nothing was tracked"
+    diffs = [max_landmark_diff(a, b) for a, b in zip(marks["wasm"], marks["webgl"], strict=True)]
+    print(f"webgl vs wasm per frame: {' '.join(f'{d:.1e}' for d in diffs)}; CPython detector "
+          f"runs {detector_runs}/{len(frames)}")  # pytest -s shows the numbers
+    assert max(diffs) <= TOLERANCE["webgl"], f"webgl vs wasm per frame (normalised): {diffs}"
+
+
 def test_segmentation_page_on_webgl_gives_the_wasm_mask(page, server_url):
     """segment.html?provider=webgl (the page of the old wrong mask): its mask equals wasm's."""
     import base64

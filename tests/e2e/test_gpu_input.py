@@ -59,24 +59,29 @@ def test_webgpu_warp_is_byte_equal_to_the_webgl2_warp(page, server_url):
         assert case["gpuBytes"] == case["bytes"] and case["differ"] == 0, case
 
 
-def _page(page, url: str, ready: str) -> dict:
-    page.goto(url)
-    page.wait_for_function(f"window.frontml && window.frontml.results && ({ready})",
-                           timeout=ms(900_000))  # emulated WebGPU: shader compiles take minutes
-    return page.evaluate("[window.frontml.results, window.frontml.gpuInputRuns || 0,"
-                         " window.frontml.providers, document.getElementById('hud').innerText]")
+def _both_paths(page, url: str, ready: str, modes: tuple[str, str]) -> dict:
+    """The page at `url` with ?gpuinput=<mode> for each mode (GPU-input first, CPU path
+    second): mode -> (results, GPU-fed runs, providers used, HUD text)."""
+    page.set_default_timeout(ms(300_000))
+    out = {}
+    for mode in modes:
+        page.goto(f"{url}&provider=webgpu&gpuinput={mode}")
+        page.wait_for_function(f"window.frontml && window.frontml.results && ({ready})",
+                               timeout=ms(900_000))  # emulated WebGPU: shader compiles take minutes
+        out[mode] = page.evaluate("[window.frontml.results, window.frontml.gpuInputRuns || 0,"
+                                  " window.frontml.providers,"
+                                  " document.getElementById('hud').innerText]")
+    return out
 
 
 def test_segmentation_gpu_input_gives_the_cpu_path_mask(page, server_url):
     """?gpuinput=auto (the default) feeds a webgpu session GPU-resident crops; 0: CPU path."""
-    page.set_default_timeout(ms(300_000))
     masks = {}
-    for gpu in ("auto", "0"):
-        res, runs, used, hud = _page(page, f"{server_url}/segment.html?debug=1&model=general"
-                                      f"&smoothing=0&provider=webgpu&gpuinput={gpu}",
-                                "window.frontml.results.mask_b64")
+    runs = _both_paths(page, f"{server_url}/segment.html?debug=1&model=general&smoothing=0",
+                       "window.frontml.results.mask_b64", ("auto", "0"))
+    for gpu, (res, fed, used, hud) in runs.items():
         assert used["selfie_segmentation"]["provider"] == "webgpu"
-        assert (runs >= 1) == (gpu == "auto"), runs  # the GPU-resident feed ran, or did not
+        assert (fed >= 1) == (gpu == "auto"), fed  # the GPU-resident feed ran, or did not
         assert ("webgpu (forced), GPU input" in hud) == (gpu == "auto"), hud
         masks[gpu] = np.frombuffer(base64.b64decode(res["mask_b64"]), np.float32)
     diff = float(np.abs(masks["auto"] - masks["0"]).max())
@@ -86,15 +91,13 @@ def test_segmentation_gpu_input_gives_the_cpu_path_mask(page, server_url):
 def test_pose_gpu_input_gives_the_cpu_path_landmarks(page, server_url):
     from tests.e2e.test_pose import max_landmark_diff
 
-    page.set_default_timeout(ms(300_000))
     marks = {}
-    for gpu in ("1", "0"):
-        res, runs, used, _ = _page(page, f"{server_url}/pose.html?debug=1&model=lite&mode=image"
-                                      f"&provider=webgpu&gpuinput={gpu}",
-                                "window.frontml.results.poses?.length > 0")
+    runs = _both_paths(page, f"{server_url}/pose.html?debug=1&model=lite&mode=image",
+                       "window.frontml.results.poses?.length > 0", ("1", "0"))
+    for gpu, (res, fed, used, _) in runs.items():
         assert used["pose_landmark_lite"]["provider"] == "webgpu"
         assert used["pose_detection"]["provider"] == "webgpu"
-        assert (runs >= 2) == (gpu == "1"), runs  # detector and landmark crops on the GPU
+        assert (fed >= 2) == (gpu == "1"), fed  # detector and landmark crops on the GPU
         marks[gpu] = res["poses"][0]["landmarks"]
     diff = max_landmark_diff(marks["1"], marks["0"])
     assert diff <= 2e-3, f"GPU-input vs CPU-path landmarks differ by {diff:.5f} (normalised)"

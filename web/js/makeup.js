@@ -98,6 +98,13 @@ function texture(gl) {
   return t;
 }
 
+// A Python array (array('f'), memoryview) arrives as a PyProxy: read it in place through
+// getBuffer, a typed view of Pyodide's heap (no copy; gl.bufferData copies to the GPU anyway),
+// released once the call is done. Typed arrays pass through.
+function inPlace(x, type) {
+  return typeof x?.getBuffer === 'function' ? x.getBuffer(type) : { data: x, release() {} };
+}
+
 export class MakeupRenderer {
   constructor(stage, width, height) {
     this.canvas = document.createElement('canvas');
@@ -142,13 +149,25 @@ export class MakeupRenderer {
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
   }
 
-  // source: the frame's canvas; vertices: Float32Array (x, y, alpha per vertex); counts:
-  // Int32Array vertices per layer; params: Float32Array (Look.params()); samples:
-  // Float32Array skin sample pixels; split in [0, 1]. Returns the GPU time in ms (finished).
+  // source: the frame's canvas; vertices: float32 (x, y, alpha per vertex); counts: int32
+  // vertices per layer; params: float32 (Look.params()); samples: float32 skin sample pixels
+  // (Python arrays or typed arrays, see inPlace); split in [0, 1]. Returns the GPU time in ms
+  // (finished).
   render(source, vertices, counts, params, samples, split) {
+    const bufs = [inPlace(vertices, 'f32'), inPlace(counts, 'i32'), inPlace(params, 'f32'),
+      inPlace(samples, 'f32')];
+    try {
+      return this.draw(source, ...bufs.map((b) => b.data), split);
+    } finally {
+      for (const b of bufs) b.release();
+    }
+  }
+
+  draw(source, vertices, counts, params, samples, split) {
     const t0 = performance.now();
     const gl = this.gl;
     this.resize(source.width, source.height);
+    // copies (a few numbers): the views are released when render() returns; snapshot() reuses these
     this.last = { counts: Array.from(counts), params: Array.from(params), samples: Array.from(samples) };
     // the frame as a texture, exactly its pixels (no flip, no colour conversion)
     gl.bindTexture(gl.TEXTURE_2D, this.frameTex);

@@ -1,6 +1,4 @@
 # makeup.html: face mesh -> makeup layer triangles in Python -> WebGL2 shader (web/js/makeup.js).
-from pyodide.ffi import to_js
-
 from frontml.tasks.makeup import Look
 from frontml.web.page import Page
 
@@ -44,9 +42,9 @@ async def step(frame, timer):
     # the face model's share (detector + mesh: pre, infer, post) as one HUD row
     timer.add("model", sum(timer.ms.get(k, 0.0) for k in ("pre", "infer", "post")))
     geo = result.geometry
-    with timer.stage("render"):
-        renderer.render(frame.canvas, to_js(geo.vertices), to_js(geo.counts),
-                        to_js(result.params), to_js(geo.samples), view["split"])
+    with timer.stage("render"):  # the arrays go as they are: JS reads them in place
+        renderer.render(frame.canvas, geo.vertices, geo.counts, result.params, geo.samples,
+                        view["split"])
     out = result.to_json()
     tris = sum(geo.triangles.values())
     page.show_result(f"{len(result.faces)} face(s), {tris} makeup triangles"
