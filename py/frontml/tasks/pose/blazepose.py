@@ -162,7 +162,7 @@ class BlazePose(LandmarkerTask):
             # TensorsToLandmarksCalculator (39 landmarks, sigmoid visibility/presence)
             raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
                                                   POSE_LANDMARKS_OPTIONS)
-            # RefineLandmarksFromHeatmapCalculator (kernel 7)
+            # RefineLandmarksFromHeatmapCalculator (kernel 9: HEATMAP_KERNEL_SIZE)
             heatmap: Tensor = outputs["heatmap"]
             _, hm_h, hm_w, hm_c = heatmap.shape
             refine_landmarks_from_heatmap(raw, heatmap.data, hm_h, hm_w, hm_c)
