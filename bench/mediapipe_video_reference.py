@@ -208,13 +208,15 @@ def record_filter_fixture(frames: int = 12) -> None:
 CROPS = ROOT / "bench" / ".cache" / "mediapipe_crops"
 # The pose landmark model on one ROI exactly as pose_landmark_by_roi_cpu.pbtxt runs it
 # (ImageToTensorCalculator 256x256 keep_aspect_ratio [0, 1] + InferenceCalculator xnnpack), with
-# the crop tensor, the landmark tensor and the pose flag (TensorsToFloatsCalculator) as outputs.
+# the crop tensor, the landmark tensor, the pose flag and the heatmap (TensorsToFloatsCalculator)
+# as outputs.
 CROP_GRAPH = """
 input_stream: "image"
 input_stream: "roi"
 output_stream: "crop"
 output_stream: "lms"
 output_stream: "flag"
+output_stream: "heatmap"
 node { calculator: "ImageToTensorCalculator" input_stream: "IMAGE:image"
   input_stream: "NORM_RECT:roi" output_stream: "TENSORS:input_tensors"
   options { [mediapipe.ImageToTensorCalculatorOptions.ext] { output_tensor_width: 256
@@ -225,8 +227,11 @@ node { calculator: "InferenceCalculator" input_stream: "TENSORS:input_tensors"
   options { [mediapipe.InferenceCalculatorOptions.ext] { model_path: "MODEL"
     delegate { xnnpack {} } } } }
 node { calculator: "SplitTensorVectorCalculator" input_stream: "out" output_stream: "lm_t"
-  output_stream: "flag_t" options { [mediapipe.SplitVectorCalculatorOptions.ext] {
-    ranges: { begin: 0 end: 1 } ranges: { begin: 1 end: 2 } } } }
+  output_stream: "flag_t" output_stream: "heatmap_t"
+  options { [mediapipe.SplitVectorCalculatorOptions.ext] {
+    ranges: { begin: 0 end: 1 } ranges: { begin: 1 end: 2 } ranges: { begin: 3 end: 4 } } } }
+node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:heatmap_t"
+  output_stream: "FLOATS:heatmap" }
 node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:flag_t"
   output_stream: "FLOAT:flag" }
 node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:lm_t"
@@ -262,7 +267,7 @@ def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
     graph = calculator_graph.CalculatorGraph(graph_config=text_format.Parse(
         CROP_GRAPH.replace("MODEL", str(tflite)), calculator_pb2.CalculatorGraphConfig()))
     got: dict = {}
-    for name in ("crop", "lms"):
+    for name in ("crop", "lms", "heatmap"):
         graph.observe_output_stream(name, lambda s, p: got.__setitem__(
             s, np.array(packet_getter.get_float_list(p), np.float32)))
     graph.observe_output_stream("flag", lambda s, p: got.__setitem__(s, packet_getter.get_float(p)))
@@ -282,6 +287,7 @@ def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
         rois[i] = roi
         out[f"crop{i}"] = np.round(got["crop"] * 255).astype(np.uint8).reshape(256, 256, 3)
         out[f"lms{i}"] = got["lms"]
+        out[f"heatmap{i}"] = got["heatmap"]  # [64, 64, 39] flat
         out[f"flag{i}"] = np.float32(got["flag"])
     graph.close()
     CROPS.mkdir(parents=True, exist_ok=True)
