@@ -20,6 +20,5 @@ def f32(x: float) -> float:
 
 def sigmoid_f32(x: float) -> float:
     """`1.0f / (1.0f + std::exp(-x))` on a float."""
-    if x < -88.0:  # expf overflows to inf there: the float result is 0
-        return 0.0
-    return f32(1.0 / f32(1.0 + f32(math.exp(-x))))
+    e = f32(math.exp(-x)) if x > -709.0 else math.inf  # expf overflows to inf: result 0
+    return f32(1.0 / f32(1.0 + e))
