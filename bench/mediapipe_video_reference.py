@@ -205,6 +205,72 @@ def record_filter_fixture(frames: int = 12) -> None:
     print(f"wrote {FILTER_FIXTURE}", file=sys.stderr)
 
 
+FLOAT32_FIXTURE = ROOT / "tests" / "data" / "mediapipe_pose_float32_standing.json"
+
+
+def record_float32_fixture(clip_name: str = "standing_enter_leave", first: int = 10,
+                           last: int = 16) -> None:
+    """MediaPipe's values at full float32 precision on frames first..last of a clip (pose full,
+    smoothing on): the detection and the ROI it gave, the unfiltered and filtered (auxiliary)
+    landmarks and the next-frame ROI, read from the graph's internal streams.
+    tests/unit/test_calc_float32.py feeds MediaPipe's own inputs to frontml's float32 ports and
+    expects MediaPipe's outputs to the bit."""
+    import mediapipe
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.python.solution_base import SolutionBase
+    from mediapipe.python.solutions import pose
+    from video_clips import CLIPS, clip_path, decode, write_clip
+
+    clip = next(c for c in CLIPS if c.name == clip_name)
+    write_clip(clip)
+    config = calculator_pb2.CalculatorGraphConfig()
+    config.ParseFromString((Path(mediapipe.__file__).parent.parent
+                            / pose._BINARYPB_FILE_PATH).read_bytes())
+    extra = ["pose_detection", "unfiltered_pose_landmarks", "unfiltered_auxiliary_landmarks",
+             "auxiliary_landmarks"]
+    config.output_stream.extend(extra)
+    solution = SolutionBase(
+        graph_config=config,
+        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
+                     "enable_segmentation": False, "smooth_segmentation": False,
+                     "use_prev_landmarks": True},
+        outputs=["pose_landmarks", "pose_rect_from_landmarks", "pose_rect_from_detection",
+                 *extra])
+
+    def lms(packet) -> list[list[float]] | None:
+        return None if packet is None else [
+            [lm.x, lm.y, lm.z, lm.visibility, lm.presence] for lm in packet.landmark]
+
+    def rect(r) -> list[float] | None:
+        return None if r is None else [r.x_center, r.y_center, r.width, r.height, r.rotation]
+
+    out = []
+    with solution:
+        for i, rgb in enumerate(decode(clip_path(clip))):
+            if i > last:
+                break
+            r = solution.process({"image": rgb})
+            if i < first:
+                continue
+            det = None
+            if r.pose_detection is not None:
+                loc = r.pose_detection.location_data
+                b = loc.relative_bounding_box
+                det = {"score": r.pose_detection.score[0],
+                       "box": [b.xmin, b.ymin, b.width, b.height],
+                       "keypoints": [[k.x, k.y] for k in loc.relative_keypoints]}
+            out.append({"frame": i, "timestamp_us": 33333 * (i + 1), "detection": det,
+                        "roi_from_detection": rect(r.pose_rect_from_detection),
+                        "landmarks": lms(r.unfiltered_pose_landmarks),
+                        "auxiliary": lms(r.unfiltered_auxiliary_landmarks),
+                        "filtered_auxiliary": lms(r.auxiliary_landmarks),
+                        "roi_from_landmarks": rect(r.pose_rect_from_landmarks)})
+    FLOAT32_FIXTURE.write_text(json.dumps({
+        "mediapipe": mediapipe.__version__, "clip": clip.name, "model_complexity": 1,
+        "image": {"width": 640, "height": 480}, "frames": out}) + "\n")
+    print(f"wrote {FLOAT32_FIXTURE}", file=sys.stderr)
+
+
 CROPS = ROOT / "bench" / ".cache" / "mediapipe_crops"
 # The pose landmark model on one ROI exactly as pose_landmark_by_roi_cpu.pbtxt runs it
 # (ImageToTensorCalculator 256x256 keep_aspect_ratio [0, 1] + InferenceCalculator xnnpack), with
@@ -302,7 +368,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help=f"configurations (of {', '.join(CONFIGS)})")
     parser.add_argument("--clips", nargs="*", help="clip names (default: every clip of the task)")
     parser.add_argument("--fixture", action="store_true",
-                        help=f"only write {FILTER_FIXTURE.relative_to(ROOT)}")
+                        help=f"only write {FILTER_FIXTURE.relative_to(ROOT)} and "
+                             f"{FLOAT32_FIXTURE.relative_to(ROOT)}")
     parser.add_argument("--crops", nargs=3, metavar=("CLIP", "CONFIG", "FRAMES"),
                         help="record MediaPipe's crop/landmarks/flag on frames A-B of a pose "
                              "clip (for bench/crop_check.py)")
@@ -313,6 +380,7 @@ def main() -> int:
         return 0
     if args.fixture:
         record_filter_fixture()
+        record_float32_fixture()
         return 0
     from video_clips import clips_for
 
