@@ -95,15 +95,9 @@ def refine_landmarks_from_heatmap(
             continue
         col_products = array("f", [col * c for col, c in zip(cols_flat, conf, strict=True)])
         row_products = array("f", [row * c for row, c in zip(rows, conf, strict=True)])
-        total = weighted_col = weighted_row = 0.0
-        acc = _F
-        for c, pc, pr in zip(conf, col_products, row_products, strict=True):
-            acc[0] = total + c
-            total = acc[0]
-            acc[0] = weighted_col + pc
-            weighted_col = acc[0]
-            acc[0] = weighted_row + pr
-            weighted_row = acc[0]
+        total = _sum_f32(conf)
+        weighted_col = _sum_f32(col_products)
+        weighted_row = _sum_f32(row_products)
         max_confidence = max(conf)
         if max_confidence >= min_confidence_to_refine and total > 0:
             lm.x = f32(f32(weighted_col / hm_width) / total)
@@ -111,6 +105,16 @@ def refine_landmarks_from_heatmap(
 
 
 _F = array("f", [0.0])
+
+
+def _sum_f32(values: array) -> float:
+    """A C `float` running sum: each partial sum rounded to float32."""
+    acc = _F
+    total = 0.0
+    for v in values:
+        acc[0] = total + v
+        total = acc[0]
+    return total
 
 
 def _sigmoids_f32(values: list[float]) -> array:
