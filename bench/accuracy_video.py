@@ -155,8 +155,8 @@ def compare(task: str, ours: list[dict], ref: list[dict], w: int, h: int) -> dic
 
 def roi_report(ours: list[dict], ref: list[dict], w: int, h: int) -> None:
     """The crop frontml used each frame against MediaPipe's (its ROI_FROM_DETECTION, else the
-    previous frame's ROI_FROM_LANDMARKS): centre offset and size ratio in MediaPipe's ROI
-    widths, rotation difference in degrees."""
+    previous frame's ROI_FROM_LANDMARKS), in pixels: centre offset (dx, dy), width difference,
+    and rotation difference in degrees; the sub-pixel digits are what tell arithmetic apart."""
     prev = None
     for i, (o, r) in enumerate(zip(ours, ref, strict=True)):
         mp_roi = r["roi_from_detection"] or prev
@@ -166,13 +166,13 @@ def roi_report(ours: list[dict], ref: list[dict], w: int, h: int) -> None:
                   f"mp {'-' if mp_roi is None else 'roi'}")
             continue
         a = o["rois"][0]
-        size = mp_roi["width"] * w
-        off = math.hypot((a["x_center"] - mp_roi["x_center"]) * w,
-                         (a["y_center"] - mp_roi["y_center"]) * h) / size
+        dx = (a["x_center"] - mp_roi["x_center"]) * w
+        dy = (a["y_center"] - mp_roi["y_center"]) * h
+        dw = (a["width"] - mp_roi["width"]) * w
         rot = math.degrees(a["rotation"] - mp_roi["rotation"])
         src = "det" if r["roi_from_detection"] else "lm "
-        print(f"  frame {i:3} ({src}): centre {off:.4f}  size {a['width'] * w / size:.4f}  "
-              f"rotation {rot:+.2f} deg")
+        print(f"  frame {i:3} ({src}): centre dx {dx:+.6f} dy {dy:+.6f} px  width {dw:+.6f} px"
+              f"  rotation {rot:+.6f} deg")
 
 
 def verdict(row: dict) -> str:

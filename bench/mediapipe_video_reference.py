@@ -205,16 +205,84 @@ def record_filter_fixture(frames: int = 12) -> None:
     print(f"wrote {FILTER_FIXTURE}", file=sys.stderr)
 
 
+FLOAT32_FIXTURE = ROOT / "tests" / "data" / "mediapipe_pose_float32_standing.json"
+
+
+def record_float32_fixture(clip_name: str = "standing_enter_leave", first: int = 10,
+                           last: int = 16) -> None:
+    """MediaPipe's values at full float32 precision on frames first..last of a clip (pose full,
+    smoothing on): the detection and the ROI it gave, the unfiltered and filtered (auxiliary)
+    landmarks and the next-frame ROI, read from the graph's internal streams.
+    tests/unit/test_calc_float32.py feeds MediaPipe's own inputs to frontml's float32 ports and
+    expects MediaPipe's outputs to the bit."""
+    import mediapipe
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.python.solution_base import SolutionBase
+    from mediapipe.python.solutions import pose
+    from video_clips import CLIPS, clip_path, decode, write_clip
+
+    clip = next(c for c in CLIPS if c.name == clip_name)
+    write_clip(clip)
+    config = calculator_pb2.CalculatorGraphConfig()
+    config.ParseFromString((Path(mediapipe.__file__).parent.parent
+                            / pose._BINARYPB_FILE_PATH).read_bytes())
+    extra = ["pose_detection", "unfiltered_pose_landmarks", "unfiltered_auxiliary_landmarks",
+             "auxiliary_landmarks"]
+    config.output_stream.extend(extra)
+    solution = SolutionBase(
+        graph_config=config,
+        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
+                     "enable_segmentation": False, "smooth_segmentation": False,
+                     "use_prev_landmarks": True},
+        outputs=["pose_landmarks", "pose_rect_from_landmarks", "pose_rect_from_detection",
+                 *extra])
+
+    def lms(packet) -> list[list[float]] | None:
+        return None if packet is None else [
+            [lm.x, lm.y, lm.z, lm.visibility, lm.presence] for lm in packet.landmark]
+
+    def rect(r) -> list[float] | None:
+        return None if r is None else [r.x_center, r.y_center, r.width, r.height, r.rotation]
+
+    out = []
+    with solution:
+        for i, rgb in enumerate(decode(clip_path(clip))):
+            if i > last:
+                break
+            r = solution.process({"image": rgb})
+            if i < first:
+                continue
+            det = None
+            if r.pose_detection is not None:
+                loc = r.pose_detection.location_data
+                b = loc.relative_bounding_box
+                det = {"score": r.pose_detection.score[0],
+                       "box": [b.xmin, b.ymin, b.width, b.height],
+                       "keypoints": [[k.x, k.y] for k in loc.relative_keypoints]}
+            out.append({"frame": i, "timestamp_us": 33333 * (i + 1), "detection": det,
+                        "roi_from_detection": rect(r.pose_rect_from_detection),
+                        "landmarks": lms(r.unfiltered_pose_landmarks),
+                        "auxiliary": lms(r.unfiltered_auxiliary_landmarks),
+                        "filtered_auxiliary": lms(r.auxiliary_landmarks),
+                        "roi_from_landmarks": rect(r.pose_rect_from_landmarks)})
+    FLOAT32_FIXTURE.write_text(json.dumps({
+        "mediapipe": mediapipe.__version__, "clip": clip.name, "model_complexity": 1,
+        "image": {"width": 640, "height": 480}, "frames": out}) + "\n")
+    print(f"wrote {FLOAT32_FIXTURE}", file=sys.stderr)
+
+
 CROPS = ROOT / "bench" / ".cache" / "mediapipe_crops"
 # The pose landmark model on one ROI exactly as pose_landmark_by_roi_cpu.pbtxt runs it
 # (ImageToTensorCalculator 256x256 keep_aspect_ratio [0, 1] + InferenceCalculator xnnpack), with
-# the crop tensor, the landmark tensor and the pose flag (TensorsToFloatsCalculator) as outputs.
+# the crop tensor, the landmark tensor, the pose flag and the heatmap (TensorsToFloatsCalculator)
+# as outputs.
 CROP_GRAPH = """
 input_stream: "image"
 input_stream: "roi"
 output_stream: "crop"
 output_stream: "lms"
 output_stream: "flag"
+output_stream: "heatmap"
 node { calculator: "ImageToTensorCalculator" input_stream: "IMAGE:image"
   input_stream: "NORM_RECT:roi" output_stream: "TENSORS:input_tensors"
   options { [mediapipe.ImageToTensorCalculatorOptions.ext] { output_tensor_width: 256
@@ -225,8 +293,11 @@ node { calculator: "InferenceCalculator" input_stream: "TENSORS:input_tensors"
   options { [mediapipe.InferenceCalculatorOptions.ext] { model_path: "MODEL"
     delegate { xnnpack {} } } } }
 node { calculator: "SplitTensorVectorCalculator" input_stream: "out" output_stream: "lm_t"
-  output_stream: "flag_t" options { [mediapipe.SplitVectorCalculatorOptions.ext] {
-    ranges: { begin: 0 end: 1 } ranges: { begin: 1 end: 2 } } } }
+  output_stream: "flag_t" output_stream: "heatmap_t"
+  options { [mediapipe.SplitVectorCalculatorOptions.ext] {
+    ranges: { begin: 0 end: 1 } ranges: { begin: 1 end: 2 } ranges: { begin: 3 end: 4 } } } }
+node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:heatmap_t"
+  output_stream: "FLOATS:heatmap" }
 node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:flag_t"
   output_stream: "FLOAT:flag" }
 node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:lm_t"
@@ -262,7 +333,7 @@ def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
     graph = calculator_graph.CalculatorGraph(graph_config=text_format.Parse(
         CROP_GRAPH.replace("MODEL", str(tflite)), calculator_pb2.CalculatorGraphConfig()))
     got: dict = {}
-    for name in ("crop", "lms"):
+    for name in ("crop", "lms", "heatmap"):
         graph.observe_output_stream(name, lambda s, p: got.__setitem__(
             s, np.array(packet_getter.get_float_list(p), np.float32)))
     graph.observe_output_stream("flag", lambda s, p: got.__setitem__(s, packet_getter.get_float(p)))
@@ -282,6 +353,7 @@ def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
         rois[i] = roi
         out[f"crop{i}"] = np.round(got["crop"] * 255).astype(np.uint8).reshape(256, 256, 3)
         out[f"lms{i}"] = got["lms"]
+        out[f"heatmap{i}"] = got["heatmap"]  # [64, 64, 39] flat
         out[f"flag{i}"] = np.float32(got["flag"])
     graph.close()
     CROPS.mkdir(parents=True, exist_ok=True)
@@ -296,7 +368,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help=f"configurations (of {', '.join(CONFIGS)})")
     parser.add_argument("--clips", nargs="*", help="clip names (default: every clip of the task)")
     parser.add_argument("--fixture", action="store_true",
-                        help=f"only write {FILTER_FIXTURE.relative_to(ROOT)}")
+                        help=f"only write {FILTER_FIXTURE.relative_to(ROOT)} and "
+                             f"{FLOAT32_FIXTURE.relative_to(ROOT)}")
     parser.add_argument("--crops", nargs=3, metavar=("CLIP", "CONFIG", "FRAMES"),
                         help="record MediaPipe's crop/landmarks/flag on frames A-B of a pose "
                              "clip (for bench/crop_check.py)")
@@ -307,6 +380,7 @@ def main() -> int:
         return 0
     if args.fixture:
         record_filter_fixture()
+        record_float32_fixture()
         return 0
     from video_clips import clips_for
 

@@ -138,7 +138,8 @@ def test_hand_landmarks_to_rect_is_rotation_equivariant():
     # the same hand turned: same size in pixels, rotation differs by the turn
     assert a.width * 640 == pytest.approx(b.width * 640, rel=1e-6)
     assert a.height * 480 == pytest.approx(b.height * 480, rel=1e-6)
-    assert b.rotation - a.rotation == pytest.approx(math.radians(40.0), abs=1e-9)
+    # (NormalizedRect is float32, as MediaPipe's proto)
+    assert b.rotation - a.rotation == pytest.approx(math.radians(40.0), abs=1e-6)
     # the rect encloses the palm points tightly along its own (rotated) axes
     palm = [synthetic_hand("11111", scale=100.0, origin=(320.0, 240.0)).landmarks[i]
             for i in HAND_PALM_LANDMARK_INDICES]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from frontml.calculators.float32 import f32
 from frontml.calculators.image_to_tensor import get_roi, pad_roi
 from frontml.calculators.types import Detection, Landmark, NormalizedRect, Padding
 
@@ -30,17 +31,19 @@ def letterbox_padding(
 def remove_detection_letterbox(
     detections: Sequence[Detection], padding: Padding
 ) -> list[Detection]:
-    left, top, right, bottom = padding
-    sx = 1.0 - (left + right)
-    sy = 1.0 - (top + bottom)
+    # in float, as MediaPipe (rounded after every operation)
+    left, top, right, bottom = (f32(p) for p in padding)
+    sx = f32(1.0 - f32(left + right))
+    sy = f32(1.0 - f32(top + bottom))
     return [
         Detection(
             score=d.score,
-            xmin=(d.xmin - left) / sx,
-            ymin=(d.ymin - top) / sy,
-            width=d.width / sx,
-            height=d.height / sy,
-            keypoints=[((x - left) / sx, (y - top) / sy) for x, y in d.keypoints],
+            xmin=f32(f32(d.xmin - left) / sx),
+            ymin=f32(f32(d.ymin - top) / sy),
+            width=f32(d.width / sx),
+            height=f32(d.height / sy),
+            keypoints=[(f32(f32(x - left) / sx), f32(f32(y - top) / sy))
+                       for x, y in d.keypoints],
             label_id=d.label_id,
         )
         for d in detections
@@ -50,10 +53,12 @@ def remove_detection_letterbox(
 # Port of LandmarkLetterboxRemovalCalculator::Process
 def remove_landmark_letterbox(landmarks: Sequence[Landmark], padding: Padding) -> list[Landmark]:
     """z is kept as is (as in MediaPipe); visibility and presence are carried over."""
-    left, top, right, bottom = padding
-    sx = 1.0 - (left + right)
-    sy = 1.0 - (top + bottom)
+    # in float, as MediaPipe (rounded after every operation)
+    left, top, right, bottom = (f32(p) for p in padding)
+    sx = f32(1.0 - f32(left + right))
+    sy = f32(1.0 - f32(top + bottom))
     return [
-        Landmark((lm.x - left) / sx, (lm.y - top) / sy, lm.z, lm.visibility, lm.presence)
+        Landmark(f32(f32(lm.x - left) / sx), f32(f32(lm.y - top) / sy), f32(lm.z / sx),
+                 lm.visibility, lm.presence)
         for lm in landmarks
     ]

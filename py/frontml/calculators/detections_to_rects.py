@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from frontml.calculators.float32 import f32
 from frontml.calculators.rect_transformation import (
     RectTransformationCalculatorOptions,
     normalize_radians,
@@ -38,9 +39,9 @@ def _target_angle(options: DetectionsToRectsCalculatorOptions) -> float:
     ):
         raise ValueError("Exactly one of rotation_vector_target_angle(_degrees) must be set")
     if options.rotation_vector_target_angle is not None:
-        return options.rotation_vector_target_angle
+        return f32(options.rotation_vector_target_angle)
     assert options.rotation_vector_target_angle_degrees is not None
-    return math.pi * options.rotation_vector_target_angle_degrees / 180.0
+    return f32(math.pi * options.rotation_vector_target_angle_degrees / 180.0)
 
 
 # Port of DetectionsToRectsCalculator::ComputeRotation
@@ -57,12 +58,14 @@ def compute_rotation(
     end = options.rotation_vector_end_keypoint_index
     if start is None or end is None:
         raise ValueError("rotation_vector_start/end_keypoint_index are required")
+    # in float, as MediaPipe (rounded after every operation)
     width, height = image_size
-    x0 = detection.keypoints[start][0] * width
-    y0 = detection.keypoints[start][1] * height
-    x1 = detection.keypoints[end][0] * width
-    y1 = detection.keypoints[end][1] * height
-    return normalize_radians(_target_angle(options) - math.atan2(-(y1 - y0), x1 - x0))
+    x0 = f32(detection.keypoints[start][0] * width)
+    y0 = f32(detection.keypoints[start][1] * height)
+    x1 = f32(detection.keypoints[end][0] * width)
+    y1 = f32(detection.keypoints[end][1] * height)
+    angle = f32(math.atan2(-f32(y1 - y0), f32(x1 - x0)))
+    return normalize_radians(f32(_target_angle(options) - angle))
 
 
 # Port of DetectionsToRectsCalculator::DetectionToNormalizedRect (box or keypoints mode)
@@ -74,13 +77,14 @@ def _detection_to_normalized_rect(detection: Detection, conversion_mode: str) ->
         ys = [k[1] for k in detection.keypoints]
         x_min, x_max, y_min, y_max = min(xs), max(xs), min(ys), max(ys)
         return NormalizedRect(
-            (x_min + x_max) / 2, (y_min + y_max) / 2, x_max - x_min, y_max - y_min
+            f32(f32(x_min + x_max) / 2), f32(f32(y_min + y_max) / 2), f32(x_max - x_min),
+            f32(y_max - y_min)
         )
     return NormalizedRect(
-        detection.xmin + detection.width / 2,
-        detection.ymin + detection.height / 2,
-        detection.width,
-        detection.height,
+        f32(detection.xmin + f32(detection.width / 2)),
+        f32(detection.ymin + f32(detection.height / 2)),
+        f32(detection.width),
+        f32(detection.height),
     )
 
 
@@ -123,18 +127,21 @@ def alignment_points_to_rect(
     end = options.rotation_vector_end_keypoint_index
     if start is None or end is None:
         raise ValueError("Start and end keypoints are required to calculate rect size")
+    # in float, as MediaPipe (rounded after every operation)
     width, height = image_size
-    x_center = detection.keypoints[start][0] * width
-    y_center = detection.keypoints[start][1] * height
-    x_scale = detection.keypoints[end][0] * width
-    y_scale = detection.keypoints[end][1] * height
+    x_center = f32(detection.keypoints[start][0] * width)
+    y_center = f32(detection.keypoints[start][1] * height)
+    x_scale = f32(detection.keypoints[end][0] * width)
+    y_scale = f32(detection.keypoints[end][1] * height)
+    dx = f32(x_scale - x_center)
+    dy = f32(y_scale - y_center)
     # Bounding box size as double distance from center to scale point.
-    box_size = math.sqrt((x_scale - x_center) ** 2 + (y_scale - y_center) ** 2) * 2.0
+    box_size = f32(math.sqrt(f32(f32(dx * dx) + f32(dy * dy))) * 2.0)
     return NormalizedRect(
-        x_center / width,
-        y_center / height,
-        box_size / width,
-        box_size / height,
+        f32(x_center / width),
+        f32(y_center / height),
+        f32(box_size / width),
+        f32(box_size / height),
         compute_rotation(detection, image_size, options),
     )
 

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from frontml.calculators.float32 import f32
 from frontml.calculators.movenet_tracker import Keypoint
 from frontml.calculators.types import Landmark, NormalizedRect
 
@@ -23,10 +24,14 @@ _NS_PER_US = 1000
 
 # Port of mediapipe/util/filtering/low_pass_filter.cc
 class LowPassFilter:
-    __slots__ = ("_alpha", "_initialized", "_raw_value", "_stored_value")
+    """float32: MediaPipe's arithmetic (its filter keeps alpha, values and state in C++ floats);
+    False: doubles, as the tfjs-models ports (JavaScript numbers) run it."""
 
-    def __init__(self, alpha: float) -> None:
+    __slots__ = ("_alpha", "_float32", "_initialized", "_raw_value", "_stored_value")
+
+    def __init__(self, alpha: float, float32: bool = False) -> None:
         self._alpha = 0.0
+        self._float32 = float32
         self._initialized = False
         self._raw_value = 0.0
         self._stored_value = 0.0
@@ -35,8 +40,14 @@ class LowPassFilter:
     def apply(self, value: float, threshold: float | None = None) -> float:
         """threshold: the tfjs-models variant (shared/filters/low_pass_filter.ts), which damps
         jumps through an asinh non-linearity of that scale; None = MediaPipe's filter."""
+        if self._float32:
+            value = f32(value)
         if self._initialized:
-            if threshold is None:
+            if threshold is None and self._float32:
+                # `alpha_ * value + (1.0 - alpha_) * stored_value_`: a float product, a double
+                # one (1.0 is a double), the sum stored in a float
+                result = f32(f32(self._alpha * value) + (1.0 - self._alpha) * self._stored_value)
+            elif threshold is None:
                 result = self._alpha * value + (1.0 - self._alpha) * self._stored_value
             else:
                 result = self._stored_value + self._alpha * threshold * math.asinh(
@@ -68,7 +79,7 @@ class LowPassFilter:
     def set_alpha(self, alpha: float) -> None:
         # MediaPipe logs an error and keeps the previous alpha when out of range.
         if 0.0 <= alpha <= 1.0:
-            self._alpha = alpha
+            self._alpha = f32(alpha) if self._float32 else alpha
 
 
 _EPSILON = 0.000001
@@ -100,6 +111,7 @@ class OneEuroFilter:
         derivate_cutoff: float = 1.0,
         threshold_cutoff: float | None = None,
         threshold_beta: float = 0.0,
+        float32: bool = False,
     ) -> None:
         # Invalid (<= 1e-6) frequency / cutoffs are rejected as in MediaPipe (kept at defaults).
         self._frequency = frequency if frequency > _EPSILON else 30.0
@@ -108,8 +120,9 @@ class OneEuroFilter:
         self._derivate_cutoff = derivate_cutoff if derivate_cutoff > _EPSILON else 1.0
         self._threshold_cutoff = threshold_cutoff
         self._threshold_beta = threshold_beta
-        self._x = LowPassFilter(self._get_alpha(self._min_cutoff))
-        self._dx = LowPassFilter(self._get_alpha(self._derivate_cutoff))
+        # float32: MediaPipe's LowPassFilters (floats); the rest of its arithmetic is double
+        self._x = LowPassFilter(self._get_alpha(self._min_cutoff), float32)
+        self._dx = LowPassFilter(self._get_alpha(self._derivate_cutoff), float32)
         self._last_time = _UNINITIALIZED_TIMESTAMP
 
     def apply(self, timestamp_us: int, value_scale: float, value: float) -> float:
@@ -237,12 +250,12 @@ class OneEuroFilterOptions:
 def get_object_scale(landmarks: Sequence[Landmark]) -> float:
     xs = [lm.x for lm in landmarks]
     ys = [lm.y for lm in landmarks]
-    return ((max(xs) - min(xs)) + (max(ys) - min(ys))) / 2.0
+    return f32(f32(f32(max(xs) - min(xs)) + f32(max(ys) - min(ys))) / 2.0)
 
 
 # Port of GetObjectScale(const NormalizedRect&, w, h) in landmarks_smoothing_calculator_utils.cc
 def get_object_scale_from_roi(roi: NormalizedRect, image_width: int, image_height: int) -> float:
-    return (roi.width * image_width + roi.height * image_height) / 2.0
+    return f32(f32(f32(roi.width * image_width) + f32(roi.height * image_height)) / 2.0)
 
 
 # Port of LandmarksSmoothingCalculator (NoFilter / VelocityFilter / OneEuroFilterImpl)
@@ -265,7 +278,7 @@ class LandmarksSmoothing:
         if isinstance(o, VelocityFilterOptions):
             return RelativeVelocityFilter(o.window_size, o.velocity_scale)
         assert isinstance(o, OneEuroFilterOptions)
-        return OneEuroFilter(o.frequency, o.min_cutoff, o.beta, o.derivate_cutoff)
+        return OneEuroFilter(o.frequency, o.min_cutoff, o.beta, o.derivate_cutoff, float32=True)
 
     def _filter(
         self,
@@ -281,7 +294,7 @@ class LandmarksSmoothing:
             scale = object_scale if object_scale is not None else get_object_scale(landmarks)
             if scale < o.min_allowed_object_scale:
                 return [Landmark(lm.x, lm.y, lm.z, lm.visibility, lm.presence) for lm in landmarks]
-            value_scale = 1.0 / scale
+            value_scale = f32(1.0 / scale)
         n = len(landmarks)
         if not self._filters:
             self._filters = [(self._make(), self._make(), self._make()) for _ in range(n)]
@@ -317,8 +330,10 @@ class LandmarksSmoothing:
             return self._filter(landmarks, timestamp_us, None)
         w = image_width
         h = image_height
+        # NormalizedLandmarksToLandmarks / LandmarksToNormalizedLandmarks compute in float
         absolute = [
-            Landmark(lm.x * w, lm.y * h, lm.z * w, lm.visibility, lm.presence) for lm in landmarks
+            Landmark(f32(lm.x * w), f32(lm.y * h), f32(lm.z * w), lm.visibility, lm.presence)
+            for lm in landmarks
         ]
         scale = (
             get_object_scale_from_roi(object_scale_roi, w, h)
@@ -327,7 +342,8 @@ class LandmarksSmoothing:
         )
         filtered = self._filter(absolute, timestamp_us, scale)
         return [
-            Landmark(lm.x / w, lm.y / h, lm.z / w, lm.visibility, lm.presence) for lm in filtered
+            Landmark(f32(lm.x / w), f32(lm.y / h), f32(lm.z / w), lm.visibility, lm.presence)
+            for lm in filtered
         ]
 
 
@@ -349,7 +365,7 @@ class VisibilitySmoothing:
         if self.alpha is None:
             return [Landmark(lm.x, lm.y, lm.z, lm.visibility, lm.presence) for lm in landmarks]
         if not self._filters:
-            self._filters = [LowPassFilter(self.alpha) for _ in landmarks]
+            self._filters = [LowPassFilter(self.alpha, float32=True) for _ in landmarks]
         elif len(self._filters) != len(landmarks):
             raise ValueError(f"expected {len(self._filters)} landmarks, got {len(landmarks)}")
         return [

@@ -17,9 +17,9 @@ as pixel centres: a half-pixel shift relative to this convention.
 from __future__ import annotations
 
 import math
-import struct
 from dataclasses import dataclass
 
+from frontml.calculators.float32 import f32
 from frontml.calculators.types import Affine, NormalizedRect, Padding, RotatedRect
 
 Matrix3 = tuple[float, float, float, float, float, float, float, float, float]
@@ -124,14 +124,6 @@ def roi_to_affine(
     )
 
 
-_F32 = struct.Struct("f")
-
-
-def f32(x: float) -> float:
-    """x rounded to float32, as C++ `float` arithmetic stores it."""
-    return _F32.unpack(_F32.pack(x))[0]
-
-
 def _lu_solve(a: list[list[float]], b: list[float]) -> list[float]:
     """Gaussian elimination with partial pivoting in doubles (OpenCV's LUImpl, DECOMP_LU)."""
     n = len(b)
@@ -214,7 +206,7 @@ def matrix_to_affine(m: Matrix3) -> Affine:
 # GetRoi() + PadRoi() (image_to_tensor_utils.cc) in float32, as the CPU converter gets them
 def _get_pad_roi_f32(input_width: int, input_height: int, tensor_width: int,
                      tensor_height: int, norm_rect: NormalizedRect | None,
-                     keep_aspect_ratio: bool) -> RotatedRect:
+                     keep_aspect_ratio: bool) -> tuple[RotatedRect, Padding]:
     if norm_rect is None:
         cx, cy = 0.5 * input_width, 0.5 * input_height
         w, h, rotation = float(input_width), float(input_height), 0.0
@@ -224,13 +216,17 @@ def _get_pad_roi_f32(input_width: int, input_height: int, tensor_width: int,
         w = f32(f32(norm_rect.width) * input_width)
         h = f32(f32(norm_rect.height) * input_height)
         rotation = f32(norm_rect.rotation)
+    vertical = horizontal = 0.0
     if keep_aspect_ratio:
         tensor_aspect = f32(tensor_height / tensor_width)
-        if tensor_aspect > f32(h / w):
+        roi_aspect = f32(h / w)
+        if tensor_aspect > roi_aspect:
             h = f32(w * tensor_aspect)
+            vertical = f32(f32(1.0 - f32(roi_aspect / tensor_aspect)) / 2.0)
         else:
             w = f32(h / tensor_aspect)
-    return RotatedRect(cx, cy, w, h, rotation)
+            horizontal = f32(f32(1.0 - f32(tensor_aspect / roi_aspect)) / 2.0)
+    return RotatedRect(cx, cy, w, h, rotation), (horizontal, vertical, horizontal, vertical)
 
 
 @dataclass(frozen=True)
@@ -267,8 +263,8 @@ def image_to_tensor_transform(
     else:
         # MediaPipe's CPU converter computes GetRoi/PadRoi in float and the crop matrix from
         # float32 corners (OpenCvProcessor::Convert)
-        roi32 = _get_pad_roi_f32(image_width, image_height, output_tensor_width,
-                                 output_tensor_height, norm_rect, keep_aspect_ratio)
+        roi32, padding = _get_pad_roi_f32(image_width, image_height, output_tensor_width,
+                                          output_tensor_height, norm_rect, keep_aspect_ratio)
         opencv = opencv_roi_matrix(roi32, output_tensor_width, output_tensor_height)
         affine = matrix_to_affine(opencv)
     return ImageToTensorTransform(

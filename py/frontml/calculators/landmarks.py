@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from frontml.calculators.float32 import f32, sigmoid_f32
 from frontml.calculators.types import Detection, Landmark, NormalizedRect
 
 FloatBuffer = Sequence[float] | memoryview
@@ -40,9 +41,9 @@ def sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-# Port of ApplyActivation() in tensors_to_landmarks_calculator.cc
+# Port of ApplyActivation() in tensors_to_landmarks_calculator.cc (a float sigmoid)
 def _activation(kind: str, value: float) -> float:
-    return sigmoid(value) if kind == "SIGMOID" else value
+    return sigmoid_f32(value) if kind == "SIGMOID" else value
 
 
 # Port of TensorsToLandmarksCalculator::Process (LANDMARKS output: absolute tensor coords)
@@ -68,11 +69,11 @@ def tensors_to_landmarks(
         offset = ld * num_dimensions
         x = raw_landmarks[offset]
         if flip_h:
-            x = options.input_image_width - x  # type: ignore[operator]
+            x = f32(options.input_image_width - x)  # type: ignore[operator]
         lm = Landmark(x, 0.0, 0.0)
         if num_dimensions > 1:
             y = raw_landmarks[offset + 1]
-            lm.y = options.input_image_height - y if flip_v else y  # type: ignore[operator]
+            lm.y = f32(options.input_image_height - y) if flip_v else y  # type: ignore[operator]
         if num_dimensions > 2:
             lm.z = raw_landmarks[offset + 2]
         if num_dimensions > 3:
@@ -96,11 +97,12 @@ def tensors_to_normalized_landmarks(
     if w is None or h is None:
         raise ValueError("Must provide input width/height for getting normalized landmarks.")
     out = tensors_to_landmarks(raw_landmarks, options, flip_horizontally, flip_vertically)
-    zs = w * options.normalize_z
+    # in float, as MediaPipe: x / width, z / width / normalize_z
+    nz = f32(options.normalize_z)
     for lm in out:
-        lm.x /= w
-        lm.y /= h
-        lm.z /= zs
+        lm.x = f32(lm.x / w)
+        lm.y = f32(lm.y / h)
+        lm.z = f32(f32(lm.z / w) / nz)
     return out
 
 
@@ -113,16 +115,21 @@ def landmark_projection(
     Exact for ROIs that are square in pixels (MediaPipe pipelines use square_long); use
     project_landmarks_with_matrix otherwise.
     """
-    angle = 0.0 if ignore_rotation else rect.rotation
-    c = math.cos(angle)
-    s = math.sin(angle)
+    # in float, as MediaPipe (rounded after every operation)
+    angle = 0.0 if ignore_rotation else f32(rect.rotation)
+    c = f32(math.cos(angle))
+    s = f32(math.sin(angle))
+    width, height = f32(rect.width), f32(rect.height)
+    xc, yc = f32(rect.x_center), f32(rect.y_center)
     out: list[Landmark] = []
     for lm in landmarks:
-        x = lm.x - 0.5
-        y = lm.y - 0.5
-        new_x = (c * x - s * y) * rect.width + rect.x_center
-        new_y = (s * x + c * y) * rect.height + rect.y_center
-        new_z = lm.z * rect.width  # Scale Z coordinate as X.
+        x = f32(lm.x - 0.5)
+        y = f32(lm.y - 0.5)
+        new_x = f32(f32(c * x) - f32(s * y))
+        new_y = f32(f32(s * x) + f32(c * y))
+        new_x = f32(f32(new_x * width) + xc)
+        new_y = f32(f32(new_y * height) + yc)
+        new_z = f32(lm.z * width)  # Scale Z coordinate as X.
         out.append(Landmark(new_x, new_y, new_z, lm.visibility, lm.presence))
     return out
 

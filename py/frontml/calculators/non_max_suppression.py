@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from frontml.calculators.float32 import f32
 from frontml.calculators.types import Detection
 
 
@@ -129,23 +130,24 @@ def _weighted_nms(
             kps = [0.0] * (num_keypoints * 2)
             w_xmin = w_ymin = w_xmax = w_ymax = 0.0
             total_score = 0.0
+            # MediaPipe sums in float: rounded after every operation
             for index, score in candidates:
-                total_score += score
+                total_score = f32(total_score + score)
                 c = detections[index]
-                w_xmin += c.xmin * score
-                w_ymin += c.ymin * score
-                w_xmax += (c.xmin + c.width) * score
-                w_ymax += (c.ymin + c.height) * score
+                w_xmin = f32(w_xmin + f32(c.xmin * score))
+                w_ymin = f32(w_ymin + f32(c.ymin * score))
+                w_xmax = f32(w_xmax + f32(f32(c.xmin + c.width) * score))
+                w_ymax = f32(w_ymax + f32(f32(c.ymin + c.height) * score))
                 ckps = c.keypoints
                 for k in range(num_keypoints):
-                    kps[2 * k] += ckps[k][0] * score
-                    kps[2 * k + 1] += ckps[k][1] * score
-            weighted.xmin = w_xmin / total_score
-            weighted.ymin = w_ymin / total_score
-            weighted.width = w_xmax / total_score - weighted.xmin
-            weighted.height = w_ymax / total_score - weighted.ymin
+                    kps[2 * k] = f32(kps[2 * k] + f32(ckps[k][0] * score))
+                    kps[2 * k + 1] = f32(kps[2 * k + 1] + f32(ckps[k][1] * score))
+            weighted.xmin = f32(w_xmin / total_score)
+            weighted.ymin = f32(w_ymin / total_score)
+            weighted.width = f32(f32(w_xmax / total_score) - weighted.xmin)
+            weighted.height = f32(f32(w_ymax / total_score) - weighted.ymin)
             weighted.keypoints = [
-                (kps[2 * k] / total_score, kps[2 * k + 1] / total_score)
+                (f32(kps[2 * k] / total_score), f32(kps[2 * k + 1] / total_score))
                 for k in range(num_keypoints)
             ]
         out.append(weighted)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from frontml.calculators.float32 import f32
 from frontml.calculators.types import Anchor
 
 
@@ -104,16 +105,18 @@ def generate_anchors(options: SsdAnchorsCalculatorOptions) -> list[Anchor]:
             feature_map_width = math.ceil(o.input_size_width / stride)
 
         n = len(anchor_height)
+        # Anchor is a float proto: the decoder's arithmetic starts from float32 values
         for y in range(feature_map_height):
-            y_center = (y + o.anchor_offset_y) / feature_map_height
+            y_center = f32((y + o.anchor_offset_y) / feature_map_height)
             for x in range(feature_map_width):
-                x_center = (x + o.anchor_offset_x) / feature_map_width
+                x_center = f32((x + o.anchor_offset_x) / feature_map_width)
                 for anchor_id in range(n):
                     if o.fixed_anchor_size:
                         anchors.append(Anchor(x_center, y_center, 1.0, 1.0))
                     else:
-                        w = anchor_width[anchor_id]
-                        anchors.append(Anchor(x_center, y_center, w, anchor_height[anchor_id]))
+                        w = f32(anchor_width[anchor_id])
+                        anchors.append(Anchor(x_center, y_center, w,
+                                              f32(anchor_height[anchor_id])))
         layer_id = last_same_stride_layer
     return anchors
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from frontml.calculators.float32 import f32, sigmoid_f32
 from frontml.calculators.types import Detection
 
 if TYPE_CHECKING:
@@ -118,10 +119,7 @@ class TensorsToDetectionsCalculator:
             if c is not None:
                 raw = -c if raw < -c else raw
                 raw = c if raw > c else raw
-            if raw >= 0.0:
-                return 1.0 / (1.0 + math.exp(-raw))
-            e = math.exp(raw)  # overflow-free form of the same sigmoid
-            return e / (1.0 + e)
+            return sigmoid_f32(raw)  # 1.0f / (1.0f + std::exp(-score)) in float
         return raw
 
     def process(self, raw_boxes: FloatBuffer, raw_scores: FloatBuffer) -> list[Detection]:
@@ -196,20 +194,23 @@ class TensorsToDetectionsCalculator:
             ah = self._ah[i]
             ax = self._ax[i]
             ay = self._ay[i]
-            x_center = x_center / x_scale * aw + ax
-            y_center = y_center / y_scale * ah + ay
+            # DecodeBoxes computes in float: rounded after every operation
+            if fmt == "XYXY":
+                x_center, y_center, w, h = f32(x_center), f32(y_center), f32(w), f32(h)
+            x_center = f32(f32(f32(x_center / x_scale) * aw) + ax)
+            y_center = f32(f32(f32(y_center / y_scale) * ah) + ay)
             if o.apply_exponential_on_box_size:
-                h = math.exp(h / h_scale) * ah
-                w = math.exp(w / w_scale) * aw
+                h = f32(f32(math.exp(f32(h / h_scale))) * ah)
+                w = f32(f32(math.exp(f32(w / w_scale))) * aw)
             else:
-                h = h / h_scale * ah
-                w = w / w_scale * aw
-            ymin = y_center - h / 2.0
-            xmin = x_center - w / 2.0
-            ymax = y_center + h / 2.0
-            xmax = x_center + w / 2.0
-            width = xmax - xmin
-            height = ymax - ymin
+                h = f32(f32(h / h_scale) * ah)
+                w = f32(f32(w / w_scale) * aw)
+            ymin = f32(y_center - f32(h / 2.0))
+            xmin = f32(x_center - f32(w / 2.0))
+            ymax = f32(y_center + f32(h / 2.0))
+            xmax = f32(x_center + f32(w / 2.0))
+            width = f32(xmax - xmin)
+            height = f32(ymax - ymin)
             # Negative or NaN sizes are dropped (b/171391719). (NaN fails both comparisons.)
             if not (width >= 0 and height >= 0):
                 continue
@@ -224,14 +225,14 @@ class TensorsToDetectionsCalculator:
                     else:
                         kx = raw_boxes[koff]
                         ky = raw_boxes[koff + 1]
-                    kx = kx / x_scale * aw + ax
-                    ky = ky / y_scale * ah + ay
-                    keypoints.append((kx, 1.0 - ky if flip else ky))
+                    kx = f32(f32(f32(kx / x_scale) * aw) + ax)
+                    ky = f32(f32(f32(ky / y_scale) * ah) + ay)
+                    keypoints.append((kx, f32(1.0 - ky) if flip else ky))
             out.append(
                 Detection(
                     score=score,
                     xmin=xmin,
-                    ymin=1.0 - ymax if flip else ymin,
+                    ymin=f32(1.0 - ymax) if flip else ymin,
                     width=width,
                     height=height,
                     keypoints=keypoints,

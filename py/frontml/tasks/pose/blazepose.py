@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from array import array
 from collections.abc import Sequence
 
 from frontml.calculators.detection_letterbox import remove_landmark_letterbox
+from frontml.calculators.float32 import f32
 from frontml.calculators.image_to_tensor import ImageToTensorTransform
 from frontml.calculators.landmarks import (
     landmark_projection,
-    sigmoid,
     tensors_to_landmarks,
     tensors_to_normalized_landmarks,
     world_landmark_projection,
@@ -73,8 +74,8 @@ def refine_landmarks_from_heatmap(
     for index, lm in enumerate(landmarks):
         if not (math.isfinite(lm.x) and math.isfinite(lm.y)):
             continue
-        center_col = int(lm.x * hm_width)  # C++ float->int truncates toward zero
-        center_row = int(lm.y * hm_height)
+        center_col = int(f32(lm.x * hm_width))  # float product, truncated toward zero
+        center_row = int(f32(lm.y * hm_height))
         # MediaPipe checks center_col against hm_height where center_row is meant; the heatmap
         # is square, and the row range below comes out empty for rows past the end anyway.
         if center_col < 0 or center_col >= hm_width or center_row < 0 or center_col >= hm_height:
@@ -83,19 +84,44 @@ def refine_landmarks_from_heatmap(
         end_col = min(hm_width, center_col + offset + 1)
         begin_row = max(0, center_row - offset)
         end_row = min(hm_height, center_row + offset + 1)
-        total = weighted_col = weighted_row = max_confidence = 0.0
-        for row in range(begin_row, end_row):
-            base = row_size * row + index
-            for col in range(begin_col, end_col):
-                confidence = sigmoid(heatmap[base + hm_channels * col])
-                total += confidence
-                if confidence > max_confidence:
-                    max_confidence = confidence
-                weighted_col += col * confidence
-                weighted_row += row * confidence
+        # MediaPipe sums in float: every step rounded to float32 (the sigmoids and products
+        # in batches through array('f'), the running sums one by one)
+        cols = range(begin_col, end_col)
+        rows = [row for row in range(begin_row, end_row) for _ in cols]
+        cols_flat = list(cols) * (end_row - begin_row)
+        conf = _sigmoids_f32([heatmap[row_size * row + index + hm_channels * col]
+                              for row, col in zip(rows, cols_flat, strict=True)])
+        if not conf:
+            continue
+        col_products = array("f", [col * c for col, c in zip(cols_flat, conf, strict=True)])
+        row_products = array("f", [row * c for row, c in zip(rows, conf, strict=True)])
+        total = _sum_f32(conf)
+        weighted_col = _sum_f32(col_products)
+        weighted_row = _sum_f32(row_products)
+        max_confidence = max(conf)
         if max_confidence >= min_confidence_to_refine and total > 0:
-            lm.x = weighted_col / hm_width / total
-            lm.y = weighted_row / hm_height / total
+            lm.x = f32(f32(weighted_col / hm_width) / total)
+            lm.y = f32(f32(weighted_row / hm_height) / total)
+
+
+_F = array("f", [0.0])
+
+
+def _sum_f32(values: array) -> float:
+    """A C `float` running sum: each partial sum rounded to float32."""
+    acc = _F
+    total = 0.0
+    for v in values:
+        acc[0] = total + v
+        total = acc[0]
+    return total
+
+
+def _sigmoids_f32(values: list[float]) -> array:
+    """`1.0f / (1.0f + std::exp(-v))` for each float v, rounded in batches (array('f'))."""
+    e = array("f", [math.exp(-v) if v > -709.0 else math.inf for v in values])  # expf: inf
+    d = array("f", [1.0 + x for x in e])
+    return array("f", [1.0 / x for x in d])
 
 
 @dataclasses.dataclass
@@ -162,7 +188,7 @@ class BlazePose(LandmarkerTask):
             # TensorsToLandmarksCalculator (39 landmarks, sigmoid visibility/presence)
             raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
                                                   POSE_LANDMARKS_OPTIONS)
-            # RefineLandmarksFromHeatmapCalculator (kernel 7)
+            # RefineLandmarksFromHeatmapCalculator (kernel 9: HEATMAP_KERNEL_SIZE)
             heatmap: Tensor = outputs["heatmap"]
             _, hm_h, hm_w, hm_c = heatmap.shape
             refine_landmarks_from_heatmap(raw, heatmap.data, hm_h, hm_w, hm_c)
