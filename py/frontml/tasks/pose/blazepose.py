@@ -91,15 +91,15 @@ def refine_landmarks_from_heatmap(
         cols_flat = list(cols) * (end_row - begin_row)
         conf = _sigmoids_f32([heatmap[row_size * row + index + hm_channels * col]
                               for row, col in zip(rows, cols_flat, strict=True)])
-        if not conf:
+        # (the sums are only needed where the landmark is refined: test that first)
+        if not conf or max(conf) < min_confidence_to_refine:
             continue
         col_products = array("f", [col * c for col, c in zip(cols_flat, conf, strict=True)])
         row_products = array("f", [row * c for row, c in zip(rows, conf, strict=True)])
         total = _sum_f32(conf)
         weighted_col = _sum_f32(col_products)
         weighted_row = _sum_f32(row_products)
-        max_confidence = max(conf)
-        if max_confidence >= min_confidence_to_refine and total > 0:
+        if total > 0:
             lm.x = f32(f32(weighted_col / hm_width) / total)
             lm.y = f32(f32(weighted_row / hm_height) / total)
 
