@@ -133,19 +133,16 @@ export function ctx2d(canvas) {
 }
 
 // How a <video> is snapshotted (?grab=):
-// 'cpu' takes the decoded frame as a VideoFrame (no pixel copy) and copies it to the CPU in its
-//   own YUV format; crops are then converted and warped in JS with numpy's arithmetic
-//   (cpuframe.js), no WebGL round trip;
+// 'cpu' takes the decoded frame as a VideoFrame, copies it to the CPU in its own YUV format and
+//   closes it; crops are then converted and warped in JS with numpy's arithmetic (cpuframe.js),
+//   no WebGL round trip;
 // 'canvas' draws the video into a CPU canvas, which the WebGL warp uploads (a readback of the
 //   whole frame when the browser keeps video frames on the GPU);
 // 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
 // 'yuv' copies the VideoFrame out like 'cpu', then uploads its YUV planes as they are and the
 //   WebGL2 shader converts (the CPU path's tables: same bytes) and warps; only crops come back;
-// 'auto' (default): 'cpu' for GPU frames (NV12, GPU-style compositing: 2.5x the canvas path in
-//   bench/grab_speed.py, 2026-12-02), 'canvas' for CPU frames (I420, Chromium defaults; 'cpu' was
-//   faster there too, 3.6x, but held camera buffers: see grab()); 'yuv' was 0.4x / 1.4x
-//   (SwiftShader's per-tap conversion); formats copyFrame does not convert fall back to the
-//   VideoFrame -> WebGL texture path.
+// 'auto' (default): 'cpu' for GPU frames (NV12), 'canvas' for CPU frames (I420); 'yuv' was 0.4x / 1.4x (SwiftShader's per-tap
+//   conversion); formats copyFrame does not convert fall back to the WebGL warp of the bitmap.
 const GRAB_MODES = ['auto', 'cpu', 'yuv', 'frame', 'canvas'];
 let grabMode = 'auto';
 export function setGrabMode(name) {
@@ -154,29 +151,75 @@ export function setGrabMode(name) {
 
 // Time spent on the frame path (grab, texture upload, warp + readback of the crops), summed
 // over frames for benchmarks: window.frontml.framePath.
-export const framePath = { grab: 0, upload: 0, warp: 0, grabs: 0 };
+export const framePath = { grab: 0, upload: 0, warp: 0, grabs: 0, cpuGrabs: 0 };
 state.framePath = framePath;
 
-// VideoFrames still open: the newest two. A frame is used until the next grab, and a consumer
-// may hold the previous one a little longer (segmentation's cut-out of the last rendered
-// frame); older ones are closed so the camera/decoder gets its buffers back.
-const openFrames = [];
-let spareCanvas = null; // the copy target when the caller passes none (or passes a VideoFrame back)
+// Camera VideoFrames are closed as soon as their planes are copied (or the grab is abandoned):
+// an open VideoFrame holds one of the capture's shared buffers, and a page that kept the newest
+// two open starved a second page on the same camera (its frame loop stopped after a few frames;
+// tests/e2e/test_frame_sharing.py). What a grab returns instead is an ImageBitmap of the frame
+// (the browser's own copy, for drawing, thumbnails and the fallback warps) carrying the CPU copy
+// in .frontmlCpu. Bitmaps hold no camera buffer; the newest two stay open (a consumer may draw
+// the previous one a little longer: segmentation's cut-out of the last rendered frame).
+// ?grab=frame keeps VideoFrames (its WebGL upload reads the frame itself), the newest two.
+const openSnaps = [];
+let spareCanvas = null; // the copy target when the caller passes none (or passes a snapshot back)
 
-function snapVideoFrame(video, w, h) {
-  if (grabMode === 'canvas' || typeof VideoFrame === 'undefined') return null;
-  let frame;
+function keepOpen(snap) {
+  openSnaps.push(snap);
+  while (openSnaps.length > 2) openSnaps.shift().close();
+  return snap;
+}
+
+// Close everything still open when the page goes away (bfcache, navigation, tab close).
+addEventListener('pagehide', () => {
+  while (openSnaps.length) openSnaps.shift().close();
+});
+
+function newVideoFrame(video) {
   try {
-    frame = new VideoFrame(video);
+    return new VideoFrame(video);
   } catch (e) {
     return null; // no decoded frame yet, or a browser without VideoFrame(video): the canvas path
   }
+}
+
+// ?grab=frame: the VideoFrame itself, uploaded by the WebGL warp.
+function snapVideoFrame(video, w, h) {
+  const frame = newVideoFrame(video);
+  if (!frame) return null;
   // Callers read .width/.height like a canvas's (VideoFrame has displayWidth/displayHeight).
   frame.width = w;
   frame.height = h;
-  openFrames.push(frame);
-  while (openFrames.length > 2) openFrames.shift().close();
-  return frame;
+  return keepOpen(frame);
+}
+
+// ?grab=cpu|yuv|auto: the frame's planes copied in its own format (cpuframe.js) and a bitmap of
+// it, made together; the VideoFrame is closed before this returns, whatever happened.
+async function snapCpuFrame(video, w, h) {
+  const frame = newVideoFrame(video);
+  if (!frame) return null;
+  if (grabMode === 'auto' && frame.format !== 'NV12') { // CPU frames (I420): the canvas path
+    frame.close();
+    return null;
+  }
+  let cpu = null, bitmap = null;
+  try {
+    const rect = frame.visibleRect;
+    const whole = rect.width === w && rect.height === h;
+    [cpu, bitmap] = await Promise.all([
+      whole ? copyFrame(frame).catch(() => null) : null, // copyTo failed (odd format): WebGL path
+      createImageBitmap(frame),
+    ]);
+  } catch (e) {
+    return null; // no bitmap either: the canvas path
+  } finally {
+    frame.close();
+  }
+  if (cpu && grabMode === 'yuv') cpu.gpu = true;
+  if (cpu) framePath.cpuGrabs += 1;
+  bitmap.frontmlCpu = cpu;
+  return keepOpen(bitmap);
 }
 
 function copyToCanvas(source, canvas, w, h) {
@@ -188,30 +231,17 @@ function copyToCanvas(source, canvas, w, h) {
   return snap;
 }
 
-// Snapshot a source (video, image, bitmap) so all crops of one frame agree: a VideoFrame for a
-// playing <video> (with its CPU copy in .frontmlCpu in 'cpu' mode), else a copy in `canvas`
-// (images, and canvases a caller may redraw). Resolves to null while a video has no frame.
+// Snapshot a source (video, image, bitmap) so all crops of one frame agree: for a playing <video>
+// an ImageBitmap with the frame's CPU copy in .frontmlCpu (a VideoFrame with ?grab=frame), else
+// a copy in `canvas` (images, and canvases a caller may redraw). Resolves to null while a video
+// has no frame.
 export async function grab(source, canvas) {
   const t0 = performance.now();
   const [w, h] = sourceSize(source);
   if (!w || !h) return null;
-  let snap = source instanceof HTMLVideoElement ? snapVideoFrame(source, w, h) : null;
-  if (snap && grabMode === 'auto' && snap.format !== 'NV12') {
-    // A CPU frame (I420): the canvas path. The CPU path measured faster here too, but it keeps
-    // the newest VideoFrames open, and a second page on the same camera (test_teach's fresh
-    // profile) stalled after a few frames: the capture's buffer pool ran dry.
-    openFrames.pop();
-    snap.close();
-    snap = null;
-  }
-  if (snap && grabMode !== 'frame') {
-    const rect = snap.visibleRect;
-    try {
-      snap.frontmlCpu = rect.width === w && rect.height === h ? await copyFrame(snap) : null;
-      if (snap.frontmlCpu && grabMode === 'yuv') snap.frontmlCpu.gpu = true;
-    } catch (e) {
-      snap.frontmlCpu = null; // copyTo failed (closed, odd format): the WebGL path
-    }
+  let snap = null;
+  if (source instanceof HTMLVideoElement && grabMode !== 'canvas' && typeof VideoFrame !== 'undefined') {
+    snap = grabMode === 'frame' ? snapVideoFrame(source, w, h) : await snapCpuFrame(source, w, h);
   }
   snap ??= copyToCanvas(source, canvas, w, h);
   framePath.grab += performance.now() - t0;
