@@ -16,9 +16,9 @@ def advance(page, by: int, timeout: int = 120_000) -> None:
     try:
         page.wait_for_function(f"{COUNT} >= {start + by}", timeout=ms(timeout))
     except PlaywrightTimeout:
+        path = page.evaluate("window.frontml.framePath")
         raise AssertionError(f"the frame loop stalled at {page.evaluate(COUNT)} frames "
-                             f"(from {start}); grab path {page.evaluate('window.frontml.framePath')}"
-                             ) from None
+                             f"(from {start}); grab path {path}") from None
 
 
 def test_two_pages_on_one_camera_both_advance(page, browser, server_url):
