@@ -141,8 +141,10 @@ export function ctx2d(canvas) {
 // 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
 // 'yuv' copies the VideoFrame out like 'cpu', then uploads its YUV planes as they are and the
 //   WebGL2 shader converts (the CPU path's tables: same bytes) and warps; only crops come back;
-// 'auto' (default): 'cpu' for GPU frames (NV12), 'canvas' for CPU frames (I420); 'yuv' was 0.4x / 1.4x (SwiftShader's per-tap
-//   conversion); formats copyFrame does not convert fall back to the WebGL warp of the bitmap.
+// 'auto' (default): 'cpu' in both browser configurations (I420 frames with Chromium defaults,
+//   NV12 with GPU-style compositing; bench/grab_speed.py, README #13); 'yuv' was 0.4x / 1.4x
+//   (SwiftShader's per-tap conversion); formats copyFrame does not convert are drawn into a
+//   canvas for the WebGL warp.
 const GRAB_MODES = ['auto', 'cpu', 'yuv', 'frame', 'canvas'];
 let grabMode = 'auto';
 export function setGrabMode(name) {
@@ -157,23 +159,21 @@ state.framePath = framePath;
 // Camera VideoFrames are closed as soon as their planes are copied (or the grab is abandoned):
 // an open VideoFrame holds one of the capture's shared buffers, and a page that kept the newest
 // two open starved a second page on the same camera (its frame loop stopped after a few frames;
-// tests/e2e/test_frame_sharing.py). What a grab returns instead is an ImageBitmap of the frame
-// (the browser's own copy, for drawing, thumbnails and the fallback warps) carrying the CPU copy
-// in .frontmlCpu. Bitmaps hold no camera buffer; the newest two stay open (a consumer may draw
-// the previous one a little longer: segmentation's cut-out of the last rendered frame).
-// ?grab=frame keeps VideoFrames (its WebGL upload reads the frame itself), the newest two.
-const openSnaps = [];
+// tests/e2e/test_frame_sharing.py). What a grab returns instead is a CPU canvas holding the CPU
+// copy's RGBA (for drawing, thumbnails, the fallback warps) with the copy in .frontmlCpu: no
+// second GPU operation on the frame (with GPU-style compositing a copyTo followed by any draw or
+// createImageBitmap of the same frame took 45-65 ms instead of 5, a GPU sync). Two canvases take
+// turns, so the previous grab stays valid while the next one is made (segmentation's cut-out of
+// the last rendered frame). ?grab=frame keeps VideoFrames (its WebGL upload reads the frame
+// itself), the newest two.
+const openFrames = [];
+const cpuCanvases = [null, null];
+let cpuTurn = 0;
 let spareCanvas = null; // the copy target when the caller passes none (or passes a snapshot back)
 
-function keepOpen(snap) {
-  openSnaps.push(snap);
-  while (openSnaps.length > 2) openSnaps.shift().close();
-  return snap;
-}
-
-// Close everything still open when the page goes away (bfcache, navigation, tab close).
+// Close what is still open when the page goes away (bfcache, navigation, tab close).
 addEventListener('pagehide', () => {
-  while (openSnaps.length) openSnaps.shift().close();
+  while (openFrames.length) openFrames.shift().close();
 });
 
 function newVideoFrame(video) {
@@ -191,39 +191,51 @@ function snapVideoFrame(video, w, h) {
   // Callers read .width/.height like a canvas's (VideoFrame has displayWidth/displayHeight).
   frame.width = w;
   frame.height = h;
-  return keepOpen(frame);
+  openFrames.push(frame);
+  while (openFrames.length > 2) openFrames.shift().close();
+  return frame;
 }
 
-// ?grab=cpu|yuv|auto: the frame's planes copied in its own format (cpuframe.js) and a bitmap of
-// it, made together; the VideoFrame is closed before this returns, whatever happened.
+function nextCpuCanvas(w, h) {
+  cpuTurn ^= 1;
+  const canvas = (cpuCanvases[cpuTurn] ??= new OffscreenCanvas(w, h));
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  canvas.frontmlGeneration = (canvas.frontmlGeneration || 0) + 1; // new pixels: re-upload
+  return canvas;
+}
+
+// ?grab=cpu|yuv|auto: the frame's planes copied in its own format (cpuframe.js), the VideoFrame
+// closed before this returns whatever happened, the RGBA put into a canvas for drawing. A
+// format copyFrame does not convert is drawn into the canvas instead (the WebGL warp's input).
 async function snapCpuFrame(video, w, h) {
   const frame = newVideoFrame(video);
   if (!frame) return null;
-  if (grabMode === 'auto' && frame.format !== 'NV12') { // CPU frames (I420): the canvas path
-    frame.close();
-    return null;
-  }
-  let cpu = null, bitmap = null;
+  let cpu = null, canvas = null;
   try {
     const rect = frame.visibleRect;
-    const whole = rect.width === w && rect.height === h;
-    [cpu, bitmap] = await Promise.all([
-      whole ? copyFrame(frame).catch(() => null) : null, // copyTo failed (odd format): WebGL path
-      createImageBitmap(frame),
-    ]);
-  } catch (e) {
-    return null; // no bitmap either: the canvas path
+    if (rect.width === w && rect.height === h) {
+      cpu = await copyFrame(frame).catch(() => null); // copyTo failed (odd format): WebGL path
+    }
+    canvas = nextCpuCanvas(w, h);
+    if (!cpu) ctx2d(canvas).drawImage(frame, 0, 0, w, h);
   } finally {
     frame.close();
   }
-  if (cpu && grabMode === 'yuv') cpu.gpu = true;
-  if (cpu) framePath.cpuGrabs += 1;
-  bitmap.frontmlCpu = cpu;
-  return keepOpen(bitmap);
+  canvas.frontmlCpu = cpu;
+  if (!cpu) return canvas;
+  cpu.ensureRows(0, h);
+  cpu.image = new ImageData(new Uint8ClampedArray(cpu.rgba.buffer), w, h);
+  ctx2d(canvas).putImageData(cpu.image, 0, 0);
+  if (grabMode === 'yuv') cpu.gpu = true;
+  framePath.cpuGrabs += 1;
+  return canvas;
 }
 
 function copyToCanvas(source, canvas, w, h) {
-  const snap = canvas instanceof OffscreenCanvas ? canvas : (spareCanvas ??= new OffscreenCanvas(w, h));
+  // the caller's canvas, unless it is one of the CPU path's (they carry a frame's copy)
+  const own = canvas instanceof OffscreenCanvas && !cpuCanvases.includes(canvas);
+  const snap = own ? canvas : (spareCanvas ??= new OffscreenCanvas(w, h));
   if (snap.width !== w) snap.width = w;
   if (snap.height !== h) snap.height = h;
   ctx2d(snap).drawImage(source, 0, 0);
@@ -232,9 +244,9 @@ function copyToCanvas(source, canvas, w, h) {
 }
 
 // Snapshot a source (video, image, bitmap) so all crops of one frame agree: for a playing <video>
-// an ImageBitmap with the frame's CPU copy in .frontmlCpu (a VideoFrame with ?grab=frame), else
-// a copy in `canvas` (images, and canvases a caller may redraw). Resolves to null while a video
-// has no frame.
+// a canvas of the frame with its CPU copy in .frontmlCpu (a VideoFrame with ?grab=frame), else a
+// copy in `canvas` (images, and canvases a caller may redraw). Resolves to null while a video has
+// no frame.
 export async function grab(source, canvas) {
   const t0 = performance.now();
   const [w, h] = sourceSize(source);
