@@ -81,8 +81,8 @@ async function gpuWarper() {
 
 // The frame in an rgba8unorm texture on ORT's device, uploaded once per new frame: from the CPU
 // path's copy when the grab made one, only the part this crop reaches (converted to RGBA there
-// first; taps never leave it, so the rest of the texture may hold an older frame), else a
-// bitmap or canvas GPU to GPU (copyExternalImageToTexture).
+// first if the grab has not; taps never leave it, so the rest of the texture may hold an older
+// frame), else a canvas or bitmap GPU to GPU (copyExternalImageToTexture).
 function upload(w, source, a, b, c, d, e, f, outW, outH) {
   const gen = source.frontmlGeneration ?? 0;
   const fresh = w.source !== source || w.generation !== gen;
