@@ -2,9 +2,12 @@
 
 A PerformanceObserver('longtask') is installed before the page's scripts; after the page's
 third frame, every long task (> 50 ms, the browser's own definition) for `--seconds` is
-counted: count per second, the longest, and the share of wall time blocked. Each page runs with
-inference on the main thread (default) and with `?proxy=1` (onnxruntime-web's env.wasm.proxy:
-the wasm backend in a worker), in both browser configurations, side by side in one run.
+counted, per frame: long tasks and blocked ms per frame, the longest, the share of wall time
+blocked. Each page runs with inference on the main thread and with `?proxy=1` (onnxruntime-web's
+env.wasm.proxy: the wasm backend in a worker), in both browser configurations, side by side in
+one run; the ratio row is main thread ÷ worker (above 1: the worker blocks less; for FPS, above 1
+the main thread runs faster).
+`--rounds N` alternates the two N times per page (the machine's load drifts).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from pathlib import Path
 from bench.harness import DEFAULT_OUT, Bench, astronaut_video, fmt, log, machine, md_table, today
 from bench.report import GPU_STYLE
 
-PAGES = [("pose full", "pose.html?model=full"), ("segment", "segment.html"),
-         ("hands", "hands.html")]
+PAGES = [("pose full", "pose.html?model=full"), ("hands", "hands.html"),
+         ("segment", "segment.html")]
 OBSERVE = """
 window.__longtasks = [];
 new PerformanceObserver((list) => {
@@ -41,32 +44,58 @@ def run_page(bench: Bench, path_query: str, seconds: float) -> dict:
         page.close()
     during = [d for start, d in tasks if t0 <= start < t1]
     span = (t1 - t0) / 1000.0
-    return {"per_s": len(during) / span, "max": max(during, default=0.0),
+    frames = max(n1 - n0, 1)
+    return {"per_s": len(during) / span, "per_frame": len(during) / frames,
+            "blocked_per_frame": sum(during) / frames, "max": max(during, default=0.0),
             "blocked": 100.0 * sum(during) / (t1 - t0), "fps": (n1 - n0) / span}
+
+
+def mean(runs: list[dict]) -> dict:
+    return {k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}
+
+
+def ratio(a: float, b: float) -> str:
+    return fmt(a / b, 2) if b else "inf" if a else "-"
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=6.0)
-    parser.add_argument("--pages", default=",".join(label for label, _ in PAGES))
+    parser.add_argument("--pages", default="pose full,hands")
+    parser.add_argument("--configs", default="defaults,GPU-style")
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     chosen = [p for p in PAGES if p[0] in args.pages.split(",")]
     rows = []
     video = astronaut_video(args.out)
     for config, flags in (("defaults", ()), ("GPU-style", GPU_STYLE)):
+        if config not in args.configs.split(","):
+            continue
         with Bench(video, extra_args=flags) as bench:
             for label, path in chosen:
-                for proxy in (False, True):
-                    query = path + ("&" if "?" in path else "?") + "proxy=1" if proxy else path
-                    log(f"{config} {label} proxy={int(proxy)} ...")
-                    r = run_page(bench, query, args.seconds)
+                got: dict[bool, list[dict]] = {False: [], True: []}
+                for _ in range(args.rounds):
+                    for proxy in (False, True):
+                        query = path + ("&" if "?" in path else "?") + "proxy=1" if proxy else path
+                        log(f"{config} {label} proxy={int(proxy)} ...")
+                        got[proxy].append(run_page(bench, query, args.seconds))
+                main_, worker = mean(got[False]), mean(got[True])
+                for proxy, r in ((False, main_), (True, worker)):
                     rows.append([config, label, "worker (proxy)" if proxy else "main thread",
-                                 fmt(r["per_s"], 2), fmt(r["max"], 0), fmt(r["blocked"], 0),
-                                 fmt(r["fps"])])
-    text = (f"Main-thread long tasks (> 50 ms) while running, {today()}, {machine()}:\n\n"
-            + md_table(["browser", "page", "inference", "long tasks / s", "longest ms",
-                        "% of time blocked", "FPS"], rows))
+                                 fmt(r["per_frame"], 2), fmt(r["blocked_per_frame"], 0),
+                                 fmt(r["max"], 0), fmt(r["blocked"], 0), fmt(r["fps"], 2)])
+                rows.append([config, label, "**main ÷ worker**",
+                             ratio(main_["per_frame"], worker["per_frame"]),
+                             ratio(main_["blocked_per_frame"], worker["blocked_per_frame"]),
+                             ratio(main_["max"], worker["max"]),
+                             ratio(main_["blocked"], worker["blocked"]),
+                             ratio(main_["fps"], worker["fps"])])
+    text = (f"Main-thread long tasks (> 50 ms) while running, {today()}, {machine()},"
+            f" {args.rounds} round(s) of {args.seconds:g} s per page and mode:\n\n"
+            + md_table(["browser", "page", "inference", "long tasks / frame",
+                        "blocked ms / frame", "longest ms (mean of rounds)", "% of time blocked",
+                        "FPS"], rows))
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "responsive.md").write_text(text + "\n")

@@ -154,9 +154,10 @@ function tap(px, x, y, w, h, row, replicate) {
   return Math.min(Math.max(y, 0), h - 1) * row + Math.min(Math.max(x, 0), w - 1) * 4;
 }
 
-// Convert (once per frame) the part of the source a warp's taps reach: the output's corners
-// bound an affine map's footprint, +2 pixels for the bilinear taps and rounding.
-function convertReachedRows(src, a, b, c, d, e, f, outW, outH) {
+// The part of a w x h source a warp's taps reach, [x0, x1, y0, y1) clamped to the frame but never
+// empty (a replicate border reads the nearest edge even when a crop lies wholly outside): the
+// output's corners bound an affine map's footprint, +2 pixels for the bilinear taps and rounding.
+export function reachedRegion(w, h, a, b, c, d, e, f, outW, outH) {
   let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
   for (const [u, v] of [[0, 0], [outW, 0], [0, outH], [outW, outH]]) {
     const x = a * u + b * v + c, y = d * u + e * v + f;
@@ -165,7 +166,15 @@ function convertReachedRows(src, a, b, c, d, e, f, outW, outH) {
     ylo = Math.min(ylo, y);
     yhi = Math.max(yhi, y);
   }
-  src.ensureRegion(Math.floor(xlo) - 2, Math.ceil(xhi) + 2, Math.floor(ylo) - 2, Math.ceil(yhi) + 2);
+  const x0 = Math.min(Math.max(0, Math.floor(xlo) - 2), w - 1);
+  const y0 = Math.min(Math.max(0, Math.floor(ylo) - 2), h - 1);
+  return [x0, Math.max(Math.min(w, Math.ceil(xhi) + 2), x0 + 1),
+    y0, Math.max(Math.min(h, Math.ceil(yhi) + 2), y0 + 1)];
+}
+
+// Convert (once per frame) the part of the source a warp's taps reach.
+function convertReachedRows(src, a, b, c, d, e, f, outW, outH) {
+  src.ensureRegion(...reachedRegion(src.width, src.height, a, b, c, d, e, f, outW, outH));
 }
 
 // ArrayFrame.warp (py/frontml/image.py), operation for operation: sx/sy in float64, the

@@ -133,19 +133,18 @@ export function ctx2d(canvas) {
 }
 
 // How a <video> is snapshotted (?grab=):
-// 'cpu' takes the decoded frame as a VideoFrame (no pixel copy) and copies it to the CPU in its
-//   own YUV format; crops are then converted and warped in JS with numpy's arithmetic
-//   (cpuframe.js), no WebGL round trip;
+// 'cpu' takes the decoded frame as a VideoFrame, copies it to the CPU in its own YUV format and
+//   closes it; crops are then converted and warped in JS with numpy's arithmetic (cpuframe.js),
+//   no WebGL round trip;
 // 'canvas' draws the video into a CPU canvas, which the WebGL warp uploads (a readback of the
 //   whole frame when the browser keeps video frames on the GPU);
 // 'frame' uploads the VideoFrame straight into the WebGL warp's texture;
 // 'yuv' copies the VideoFrame out like 'cpu', then uploads its YUV planes as they are and the
 //   WebGL2 shader converts (the CPU path's tables: same bytes) and warps; only crops come back;
-// 'auto' (default): 'cpu' for GPU frames (NV12, GPU-style compositing: 2.5x the canvas path in
-//   bench/grab_speed.py, 2026-12-02), 'canvas' for CPU frames (I420, Chromium defaults; 'cpu' was
-//   faster there too, 3.6x, but held camera buffers: see grab()); 'yuv' was 0.4x / 1.4x
-//   (SwiftShader's per-tap conversion); formats copyFrame does not convert fall back to the
-//   VideoFrame -> WebGL texture path.
+// 'auto' (default): 'cpu' in both browser configurations (I420 frames with Chromium defaults,
+//   NV12 with GPU-style compositing; bench/grab_speed.py, README #13); 'yuv' was 0.4x / 1.4x
+//   (SwiftShader's per-tap conversion); formats copyFrame does not convert are drawn into a
+//   canvas for the WebGL warp.
 const GRAB_MODES = ['auto', 'cpu', 'yuv', 'frame', 'canvas'];
 let grabMode = 'auto';
 export function setGrabMode(name) {
@@ -154,23 +153,41 @@ export function setGrabMode(name) {
 
 // Time spent on the frame path (grab, texture upload, warp + readback of the crops), summed
 // over frames for benchmarks: window.frontml.framePath.
-export const framePath = { grab: 0, upload: 0, warp: 0, grabs: 0 };
+export const framePath = { grab: 0, upload: 0, warp: 0, grabs: 0, cpuGrabs: 0 };
 state.framePath = framePath;
 
-// VideoFrames still open: the newest two. A frame is used until the next grab, and a consumer
-// may hold the previous one a little longer (segmentation's cut-out of the last rendered
-// frame); older ones are closed so the camera/decoder gets its buffers back.
+// Camera VideoFrames are closed as soon as their planes are copied (or the grab is abandoned):
+// an open VideoFrame holds one of the capture's shared buffers, and a page that kept the newest
+// two open starved a second page on the same camera (its frame loop stopped after a few frames;
+// tests/e2e/test_frame_sharing.py). What a grab returns instead is a CPU canvas holding the CPU
+// copy's RGBA (for drawing, thumbnails, the fallback warps) with the copy in .frontmlCpu: no
+// second GPU operation on the frame (with GPU-style compositing a copyTo followed by any draw or
+// createImageBitmap of the same frame took 45-65 ms instead of 5, a GPU sync). Two canvases take
+// turns, so the previous grab stays valid while the next one is made (segmentation's cut-out of
+// the last rendered frame). ?grab=frame keeps VideoFrames (its WebGL upload reads the frame
+// itself), the newest two.
 const openFrames = [];
-let spareCanvas = null; // the copy target when the caller passes none (or passes a VideoFrame back)
+const cpuCanvases = [null, null];
+let cpuTurn = 0;
+let spareCanvas = null; // the copy target when the caller passes none (or passes a snapshot back)
 
-function snapVideoFrame(video, w, h) {
-  if (grabMode === 'canvas' || typeof VideoFrame === 'undefined') return null;
-  let frame;
+// Close what is still open when the page goes away (bfcache, navigation, tab close).
+addEventListener('pagehide', () => {
+  while (openFrames.length) openFrames.shift().close();
+});
+
+function newVideoFrame(video) {
   try {
-    frame = new VideoFrame(video);
+    return new VideoFrame(video);
   } catch (e) {
     return null; // no decoded frame yet, or a browser without VideoFrame(video): the canvas path
   }
+}
+
+// ?grab=frame: the VideoFrame itself, uploaded by the WebGL warp.
+function snapVideoFrame(video, w, h) {
+  const frame = newVideoFrame(video);
+  if (!frame) return null;
   // Callers read .width/.height like a canvas's (VideoFrame has displayWidth/displayHeight).
   frame.width = w;
   frame.height = h;
@@ -179,8 +196,46 @@ function snapVideoFrame(video, w, h) {
   return frame;
 }
 
+function nextCpuCanvas(w, h) {
+  cpuTurn ^= 1;
+  const canvas = (cpuCanvases[cpuTurn] ??= new OffscreenCanvas(w, h));
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  canvas.frontmlGeneration = (canvas.frontmlGeneration || 0) + 1; // new pixels: re-upload
+  return canvas;
+}
+
+// ?grab=cpu|yuv|auto: the frame's planes copied in its own format (cpuframe.js), the VideoFrame
+// closed before this returns whatever happened, the RGBA put into a canvas for drawing. A
+// format copyFrame does not convert is drawn into the canvas instead (the WebGL warp's input).
+async function snapCpuFrame(video, w, h) {
+  const frame = newVideoFrame(video);
+  if (!frame) return null;
+  let cpu = null, canvas = null;
+  try {
+    const rect = frame.visibleRect;
+    if (rect.width === w && rect.height === h) {
+      cpu = await copyFrame(frame).catch(() => null); // copyTo failed (odd format): WebGL path
+    }
+    canvas = nextCpuCanvas(w, h);
+    if (!cpu) ctx2d(canvas).drawImage(frame, 0, 0, w, h);
+  } finally {
+    frame.close();
+  }
+  canvas.frontmlCpu = cpu;
+  if (!cpu) return canvas;
+  cpu.ensureRows(0, h);
+  cpu.image = new ImageData(new Uint8ClampedArray(cpu.rgba.buffer), w, h);
+  ctx2d(canvas).putImageData(cpu.image, 0, 0);
+  if (grabMode === 'yuv') cpu.gpu = true;
+  framePath.cpuGrabs += 1;
+  return canvas;
+}
+
 function copyToCanvas(source, canvas, w, h) {
-  const snap = canvas instanceof OffscreenCanvas ? canvas : (spareCanvas ??= new OffscreenCanvas(w, h));
+  // the caller's canvas, unless it is one of the CPU path's (they carry a frame's copy)
+  const own = canvas instanceof OffscreenCanvas && !cpuCanvases.includes(canvas);
+  const snap = own ? canvas : (spareCanvas ??= new OffscreenCanvas(w, h));
   if (snap.width !== w) snap.width = w;
   if (snap.height !== h) snap.height = h;
   ctx2d(snap).drawImage(source, 0, 0);
@@ -188,30 +243,17 @@ function copyToCanvas(source, canvas, w, h) {
   return snap;
 }
 
-// Snapshot a source (video, image, bitmap) so all crops of one frame agree: a VideoFrame for a
-// playing <video> (with its CPU copy in .frontmlCpu in 'cpu' mode), else a copy in `canvas`
-// (images, and canvases a caller may redraw). Resolves to null while a video has no frame.
+// Snapshot a source (video, image, bitmap) so all crops of one frame agree: for a playing <video>
+// a canvas of the frame with its CPU copy in .frontmlCpu (a VideoFrame with ?grab=frame), else a
+// copy in `canvas` (images, and canvases a caller may redraw). Resolves to null while a video has
+// no frame.
 export async function grab(source, canvas) {
   const t0 = performance.now();
   const [w, h] = sourceSize(source);
   if (!w || !h) return null;
-  let snap = source instanceof HTMLVideoElement ? snapVideoFrame(source, w, h) : null;
-  if (snap && grabMode === 'auto' && snap.format !== 'NV12') {
-    // A CPU frame (I420): the canvas path. The CPU path measured faster here too, but it keeps
-    // the newest VideoFrames open, and a second page on the same camera (test_teach's fresh
-    // profile) stalled after a few frames: the capture's buffer pool ran dry.
-    openFrames.pop();
-    snap.close();
-    snap = null;
-  }
-  if (snap && grabMode !== 'frame') {
-    const rect = snap.visibleRect;
-    try {
-      snap.frontmlCpu = rect.width === w && rect.height === h ? await copyFrame(snap) : null;
-      if (snap.frontmlCpu && grabMode === 'yuv') snap.frontmlCpu.gpu = true;
-    } catch (e) {
-      snap.frontmlCpu = null; // copyTo failed (closed, odd format): the WebGL path
-    }
+  let snap = null;
+  if (source instanceof HTMLVideoElement && grabMode !== 'canvas' && typeof VideoFrame !== 'undefined') {
+    snap = grabMode === 'frame' ? snapVideoFrame(source, w, h) : await snapCpuFrame(source, w, h);
   }
   snap ??= copyToCanvas(source, canvas, w, h);
   framePath.grab += performance.now() - t0;

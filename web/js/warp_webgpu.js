@@ -7,6 +7,7 @@
 // (warp.js + a typed-array feed) stays the fallback: other providers, ?gpuinput=0.
 
 import { deviceGpus, loadOrt } from './ort.js';
+import { reachedRegion } from './cpuframe.js';
 import { framePath, sourceSize } from './frames.js';
 import { state } from './page.js';
 
@@ -78,36 +79,44 @@ async function gpuWarper() {
   return warper;
 }
 
-// The frame in an rgba8unorm texture on ORT's device, uploaded once per new frame: the CPU
-// path's RGBA when the grab made one, else a VideoFrame or canvas GPU to GPU
-// (copyExternalImageToTexture).
-function upload(w, source) {
+// The frame in an rgba8unorm texture on ORT's device, uploaded once per new frame: from the CPU
+// path's copy when the grab made one, only the part this crop reaches (converted to RGBA there
+// first if the grab has not; taps never leave it, so the rest of the texture may hold an older
+// frame), else a canvas or bitmap GPU to GPU (copyExternalImageToTexture).
+function upload(w, source, a, b, c, d, e, f, outW, outH) {
   const gen = source.frontmlGeneration ?? 0;
-  if (w.source === source && w.generation === gen) return;
-  const t0 = performance.now();
-  const [sw, sh] = sourceSize(source);
-  if (!w.texture || w.texture.width !== sw || w.texture.height !== sh) {
-    w.texture?.destroy();
-    w.texture = w.device.createTexture({
-      size: [sw, sh], format: 'rgba8unorm',
-      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST
-        | GPUTextureUsage.RENDER_ATTACHMENT,
-    });
-  }
+  const fresh = w.source !== source || w.generation !== gen;
   const cpu = source.frontmlCpu;
+  if (!fresh && !cpu) return;
+  const [sw, sh] = sourceSize(source);
+  const t0 = performance.now();
+  if (fresh) {
+    if (!w.texture || w.texture.width !== sw || w.texture.height !== sh) {
+      w.texture?.destroy();
+      w.texture = w.device.createTexture({
+        size: [sw, sh], format: 'rgba8unorm',
+        usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST
+          | GPUTextureUsage.RENDER_ATTACHMENT,
+      });
+    }
+    w.source = source;
+    w.generation = gen;
+    w.regions = []; // the parts of this frame already on the GPU
+  }
   if (cpu && cpu.width === sw && cpu.height === sh) {
-    // A frame the CPU path copied (grab=auto|cpu): upload its converted RGBA, the bytes the CPU
-    // warp and CPython read (the browser's own YUV conversion differs by a level here and there,
-    // and copying a camera VideoFrame GPU to GPU fails in headless Chromium).
-    cpu.ensureRows(0, sh);
-    w.device.queue.writeTexture({ texture: w.texture }, cpu.rgba, { bytesPerRow: sw * 4, rowsPerImage: sh },
-      [sw, sh]);
-  } else {
+    // A frame the CPU path copied (grab=auto|cpu): its converted RGBA, the bytes the CPU warp
+    // and CPython read (the browser's own YUV conversion differs by a level here and there).
+    const [x0, x1, y0, y1] = reachedRegion(sw, sh, a, b, c, d, e, f, outW, outH);
+    if (w.regions.some(([u0, u1, v0, v1]) => u0 <= x0 && x1 <= u1 && v0 <= y0 && y1 <= v1)) return;
+    cpu.ensureRegion(x0, x1, y0, y1);
+    w.device.queue.writeTexture({ texture: w.texture, origin: [x0, y0] }, cpu.rgba,
+      { offset: (y0 * sw + x0) * 4, bytesPerRow: sw * 4, rowsPerImage: sh }, [x1 - x0, y1 - y0]);
+    w.regions.push([x0, x1, y0, y1]);
+    state.gpuUploadedPixels = (state.gpuUploadedPixels || 0) + (x1 - x0) * (y1 - y0); // tests
+  } else if (fresh) {
     w.device.queue.copyExternalImageToTexture({ source }, { texture: w.texture, premultipliedAlpha: false },
       [sw, sh]);
   }
-  w.source = source;
-  w.generation = gen;
   framePath.upload += performance.now() - t0;
 }
 
@@ -116,7 +125,7 @@ function upload(w, source) {
 export async function warpToGpuTensor(source, a, b, c, d, e, f, outW, outH, replicate = false,
   fixedPoint = false) {
   const w = await gpuWarper();
-  upload(w, source);
+  upload(w, source, a, b, c, d, e, f, outW, outH);
   const t1 = performance.now();
   const key = `${outW}x${outH}`;
   let entry = w.buffers.get(key);
