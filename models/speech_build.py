@@ -160,7 +160,7 @@ NEAR_MISSES = (
 )
 
 
-USE_PHRASES = False  # off until measured
+USE_PHRASES = True  # chosen on held-out espeak voices: same words, false accepts 48 -> 40 %
 USE_NEAR = False  # off: with it, 20 % clean instead of 63 % on unseen voices (README, speech)
 
 
