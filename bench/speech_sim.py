@@ -1,12 +1,14 @@
 """Fast what-if evaluation of speech-commands heads and detection settings.
 
     .venv-build/bin/python bench/speech_sim.py [--quick]
+    .venv-build/bin/python bench/speech_sim.py --train [--noise 0.5 --epochs 60 --ensemble 3]
 
 The flite/festival test clips of bench/speech_eval.py are embedded once exactly as streamed (one
 embedding per 80 ms hop, cached in models/.cache/speech/test-*.npz); a head then scores every
 hop in numpy and `simulate` replays the detector's event logic (SpeechDetector._hop / _emit).
-Used to choose the head and its settings; the numbers in README come from speech_eval.py, which
-runs the real detector.
+`--train` trains a head on the build's cached data and prints the held-out espeak validation
+(streamed events: the only numbers used to choose settings) next to the test voices (reported).
+The full numbers in README come from speech_eval.py, which runs the real detector.
 """
 
 from __future__ import annotations
