@@ -367,11 +367,15 @@ def train_heads(e: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_
 
 
 def train_head(wins: tuple[np.ndarray, np.ndarray, np.ndarray], y: np.ndarray, n_classes: int,
-               hidden: int = 128, epochs: int = EPOCHS, seed: int = SEED,
-               unknown_weight: float = UNKNOWN_WEIGHT, noise: float = NOISE,
+               hidden: int = 128, epochs: int | None = None, seed: int = SEED,
+               unknown_weight: float | None = None, noise: float | None = None,
                log=print) -> dict:
     """A 2-layer MLP (ReLU, softmax) over pooled windows (offset_windows(): one random offset
-    per clip per epoch), with Adam, label smoothing, weight decay, input noise and dropout."""
+    per clip per epoch), with Adam, label smoothing, weight decay, input noise and dropout.
+    Unset settings are the module's at call time (bench/speech_sim.py --train sets them)."""
+    epochs = EPOCHS if epochs is None else epochs
+    noise = NOISE if noise is None else noise
+    unknown_weight = UNKNOWN_WEIGHT if unknown_weight is None else unknown_weight
     rng = np.random.default_rng(seed)
     x, first, count = wins
     mu, sigma = x.mean(0), x.std(0) + 1e-6
