@@ -131,21 +131,33 @@ def prose_fa(det, quick: bool) -> tuple[int, float]:
     return events, seconds
 
 
-def personal(det) -> dict:
-    """5 takes per word from one voice (flite slt, varied speed and pitch), new takes tested."""
+def flite_take(rng: np.random.Generator, word: str) -> np.ndarray:
+    """One take in the test voice (flite slt), varied speed and pitch."""
+    return tts("flite", "slt", word, float(rng.uniform(0.85, 1.25)), float(rng.uniform(150, 210)))
+
+
+def espeak_take(rng: np.random.Generator, word: str) -> np.ndarray:
+    """One take in a held-out espeak voice (validation: choosing personal-word settings)."""
+    return sd.espeak(word, "en-gb-x-gbcwmd+f4", int(rng.integers(120, 200)),
+                     int(rng.integers(30, 70)))
+
+
+def personal(det, words: tuple[str, ...] = PERSONAL, others: tuple[str, ...] | None = None,
+             voice=flite_take) -> dict:
+    """5 takes per word from one voice (flite slt by default, varied speed and pitch), new takes
+    tested; false accepts on other words (never the taught words) in the same voice."""
     rng = np.random.default_rng(10)
     p = det.personal
     p.clf.clear()
+    others = others or tuple(w for w in sd.UNKNOWN_TEST[:20] + sd.WORDS if w not in words)
 
     def take(word: str, i: int) -> np.ndarray:
-        stretch = float(rng.uniform(0.85, 1.25))
-        f0 = float(rng.uniform(150, 210))
-        x = tts("flite", "slt", word, stretch, f0)
+        x = voice(rng, word)
         return sd.add_noise(np.concatenate([np.zeros(4000, np.float32), 0.3 * x / np.abs(x).max(),
                                             np.zeros(4000, np.float32)]),
                             sd.colored_noise(rng, len(x) + 8000, "pink"), 30.0)
 
-    for w in PERSONAL:
+    for w in words:
         for i in range(5):
             vec, _ = run_sync(det.take_vector(array("f", take(w, i))))
             p.add_take(w, vec)
@@ -153,14 +165,15 @@ def personal(det) -> dict:
     rep = p.train()
     train_ms = (time.perf_counter() - t0) * 1000
     ok = total = 0
-    for w in PERSONAL:
+    for w in words:
         for i in range(8):
             ev = detect(det, clip(take(w, 100 + i), rng, None))
             total += 1
             ok += [e.word for e in ev if e.personal] == [w]
     fa = n_other = 0
-    for w in sd.UNKNOWN_TEST[:20] + sd.WORDS:
-        ev = detect(det, clip(tts("flite", "slt", w), rng, None))
+    for w in others:
+        x = voice(rng, w) if voice is not flite_take else tts("flite", "slt", w)
+        ev = detect(det, clip(x, rng, None))
         n_other += 1
         fa += any(e.personal for e in ev)
     p.clf.clear()

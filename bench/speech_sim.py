@@ -1,12 +1,14 @@
 """Fast what-if evaluation of speech-commands heads and detection settings.
 
     .venv-build/bin/python bench/speech_sim.py [--quick]
+    .venv-build/bin/python bench/speech_sim.py --train [--noise 0.5 --epochs 60 --ensemble 3]
 
 The flite/festival test clips of bench/speech_eval.py are embedded once exactly as streamed (one
 embedding per 80 ms hop, cached in models/.cache/speech/test-*.npz); a head then scores every
 hop in numpy and `simulate` replays the detector's event logic (SpeechDetector._hop / _emit).
-Used to choose the head and its settings; the numbers in README come from speech_eval.py, which
-runs the real detector.
+`--train` trains a head on the build's cached data and prints the held-out espeak validation
+(streamed events: the only numbers used to choose settings) next to the test voices (reported).
+The full numbers in README come from speech_eval.py, which runs the real detector.
 """
 
 from __future__ import annotations
@@ -159,18 +161,61 @@ def fmt(r: dict) -> str:
             f"FA {100 * r['fa']:5.1f}  prose {r['prose_per_h']:5.0f}/h  noise {r['noise']}")
 
 
+def validate(score, data: dict, classes: list[str], words: list[str], **kw) -> dict:
+    """Streamed events on the held-out espeak validation clips of the build (models/
+    speech_build.py: clean, the word ending near 1.2 s of a 3.2 s clip): the numbers used to
+    choose training settings. -> {"words": right-event rate, "fa": other words with an event}."""
+    right, fa = [], []
+    unk = classes.index("unknown")
+    for e, y in zip(data["val_e"], data["val_y"], strict=True):
+        idx = np.arange(16, e.shape[0] + 1)[:, None] + np.arange(-sb.WINDOW, 0)[None]
+        evs = simulate(score(e[idx]), classes, words, **kw)
+        (fa if y == unk else right).append(bool(evs) if y == unk else evs == [classes[y]])
+    return {"words": float(np.mean(right)), "fa": float(np.mean(fa))}
+
+
+def train_and_score(args: argparse.Namespace, test: dict) -> None:
+    """Train a head on the build's cached data with the given settings; print the held-out
+    espeak validation (for choosing) and the flite/festival test (for reporting only)."""
+    import time
+
+    t0 = time.perf_counter()
+    sb.NOISE, sb.EPOCHS, sb.ENSEMBLE = args.noise, args.epochs, args.ensemble
+    doc, rep = sb.train(log=lambda *a: None)
+    head = doc_head(doc)
+    score = lambda w: sb.head_probs(head, sb.pool(w, doc["pooling"]))  # noqa: E731
+    v = validate(score, rep["data"], doc["classes"], doc["words"], threshold=doc["threshold"])
+    print(f"noise {args.noise} epochs {args.epochs} ensemble {args.ensemble} "
+          f"({time.perf_counter() - t0:.0f} s): val windows {rep['heldout_accuracy']:.3f}  "
+          f"val events {100 * v['words']:.1f}  val FA {100 * v['fa']:.1f}")
+    r = evaluate(score, test, doc["classes"], doc["words"], threshold=doc["threshold"])
+    print("   test:", fmt(r))
+
+
+def doc_head(doc: dict) -> dict:
+    return {"mean": np.array(doc["mean"]), "std": np.array(doc["std"]),
+            "w1": np.array(doc["layers"][0]["w"]).T, "b1": np.array(doc["layers"][0]["b"]),
+            "w2": np.array(doc["layers"][1]["w"]).T, "b2": np.array(doc["layers"][1]["b"])}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--train", action="store_true",
+                    help="train a head on the build's cached data instead of the shipped one")
+    ap.add_argument("--noise", type=float, default=sb.NOISE)
+    ap.add_argument("--epochs", type=int, default=sb.EPOCHS)
+    ap.add_argument("--ensemble", type=int, default=sb.ENSEMBLE)
     args = ap.parse_args()
     feats = sb.Features(*sb.feature_paths())
     data = test_set(feats, args.quick)
+    if args.train:
+        train_and_score(args, data)
+        return 0
     import json
 
     doc = json.loads((ROOT / "web" / "models" / "speech_commands.json").read_text())
-    head = {"mean": np.array(doc["mean"]), "std": np.array(doc["std"]),
-            "w1": np.array(doc["layers"][0]["w"]).T, "b1": np.array(doc["layers"][0]["b"]),
-            "w2": np.array(doc["layers"][1]["w"]).T, "b2": np.array(doc["layers"][1]["b"])}
+    head = doc_head(doc)
     pooling = doc.get("pooling", "mean+max")
     r = evaluate(lambda w: sb.head_probs(head, sb.pool(w, pooling)), data, doc["classes"],
                  doc["words"], threshold=doc["threshold"])

@@ -58,6 +58,12 @@ UNKNOWN_TEST = (
     "pizza", "brother", "winter", "silver", "monday", "teacher", "hand", "jump",
 )
 
+# "Unknown" words for the held-out espeak validation (choosing settings): in no other list.
+UNKNOWN_VAL = (
+    "yam", "yelp", "nap", "gnome", "utter", "dome", "drown", "lest", "lent", "kite", "fight",
+    "slop", "stall", "goes", "gauze", "honk", "aunt", "scoff", "tough", "deft",
+)
+
 ACCENTS = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
            "en-gb-x-gbcwmd", "en-029", "en-us-nyc")
 VARIANTS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5", "klatt",
@@ -230,17 +236,31 @@ def tract(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
 def place(rng: np.random.Generator, word: np.ndarray, n: int = CLIP,
           end_range: tuple[float, float] = (0.55, 0.98)) -> np.ndarray:
     """Put the utterance in an n-sample clip with its end at a random fraction of the clip."""
+    return place_span(rng, word, n, end_range)[0]
+
+
+def place_span(rng: np.random.Generator, word: np.ndarray, n: int = CLIP,
+               end_range: tuple[float, float] = (0.55, 0.98)
+               ) -> tuple[np.ndarray, tuple[int, int]]:
+    """place(), also returning the utterance's (start, end) sample span in the clip."""
     clip = np.zeros(n, np.float32)
     word = word[: n - 320]
     end = int(rng.uniform(*end_range) * n)
     start = max(0, min(end - len(word), n - len(word)))
     clip[start: start + len(word)] = word
-    return clip
+    return clip, (start, start + len(word))
 
 
 def augment(rng: np.random.Generator, word: np.ndarray, babble: list[np.ndarray],
             n: int = CLIP) -> np.ndarray:
     """Placement, gain, EQ, reverb and noise at a random SNR (or none)."""
+    return augment_span(rng, word, babble, n)[0]
+
+
+def augment_span(rng: np.random.Generator, word: np.ndarray, babble: list[np.ndarray],
+                 n: int = CLIP, end_range: tuple[float, float] = (0.55, 0.98)
+                 ) -> tuple[np.ndarray, tuple[int, int]]:
+    """augment(), also returning the utterance's (start, end) sample span in the clip."""
     x = word / (np.abs(word).max() + 1e-9)
     if rng.random() < 0.5:
         x = tract(rng, x)
@@ -248,7 +268,7 @@ def augment(rng: np.random.Generator, word: np.ndarray, babble: list[np.ndarray]
         x = reverb(rng, x)
     if rng.random() < 0.5:
         x = eq(rng, x)
-    clip = place(rng, x, n)
+    clip, span = place_span(rng, x, n, end_range)
     clip *= 10 ** (rng.uniform(-30, -2) / 20)
     if rng.random() < 0.8:
         kind = rng.choice(["white", "pink", "brown", "hum", "babble"])
@@ -260,7 +280,7 @@ def augment(rng: np.random.Generator, word: np.ndarray, babble: list[np.ndarray]
         else:
             noise = colored_noise(rng, n, kind)
         clip = add_noise(clip, noise, rng.uniform(5, 30))
-    return np.clip(clip, -1, 1).astype(np.float32)
+    return np.clip(clip, -1, 1).astype(np.float32), span
 
 
 def add_noise(clip: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:

@@ -296,3 +296,26 @@ def test_cli_bad_input(tmp_path):
     assert proc.returncode == 2 and "no such file" in proc.stderr
     proc = run_cli(str(bad), "--teach", "nothing")
     assert proc.returncode == 2 and "NAME=A.wav" in proc.stderr
+
+
+def test_training_window_offsets_hold_the_whole_word():
+    """The build labels a command word only at window ends whose 2 s window (as streamed: 16
+    embeddings of 76 mel frames, 512-sample frames on the 160-sample grid after 480 samples of
+    context) holds all of the utterance."""
+    from frontml.tasks.speech import features as f
+
+    sb = _load("frontml_speech_build", ROOT / "models" / "speech_build.py")
+    # first sample of the window's first frame relative to the end of hop H: frame j starts at
+    # sample 160 j - CONTEXT; the first embedding ends at frame 8 (H - 15) and spans 76 frames
+    first = 160 * (-f.FRAMES_PER_HOP * (f.HISTORY - 1) - f.EMB_FRAMES) - f.CONTEXT
+    assert first == -sb.REACH
+    last_end = -f.CONTEXT + (f.FRAMES_PER_HOP - 1) * 160 + 512  # within the last hop
+    assert f.HOP - last_end == 128
+    for span in ((22000, 28000), (16000, 19000), (30000, 39000)):
+        lo, hi = sb.visible_hops(span)
+        assert sb.FIRST <= lo <= hi <= sb.HOPS
+        for h in range(lo, hi + 1):
+            assert h * f.HOP - sb.REACH <= span[0] and span[1] <= h * f.HOP - 128
+        for h in (lo - 1, hi + 1):
+            if sb.FIRST <= h <= sb.HOPS:
+                assert not (h * f.HOP - sb.REACH <= span[0] and span[1] <= h * f.HOP - 128)
