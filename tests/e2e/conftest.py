@@ -51,6 +51,16 @@ def browser_type_launch_args(browser_type_launch_args, camera_video):
     }
 
 
+@pytest.fixture(scope="module")
+def webgpu_browser(browser_type, browser_type_launch_args):
+    """Chromium with (CPU-emulated) WebGPU, one per test module: a module's `browser` fixture
+    returns it where its pages need navigator.gpu."""
+    args = [*browser_type_launch_args["args"], "--enable-unsafe-webgpu"]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()
+
+
 def _serve(web: Path):
     # web_copy links vendor/ etc. back to web/: allow those symlinks, nothing else
     server = serve.make_server("127.0.0.1", 0, web=web, allowed_roots=(serve.WEB,))

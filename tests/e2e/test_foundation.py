@@ -76,13 +76,12 @@ def test_wrong_file_type_is_refused_and_camera_keeps_running(page, server_url, t
 
 
 @pytest.fixture
-def webgpu_page(browser_type, browser_type_launch_args):
-    browser = browser_type.launch(**{**browser_type_launch_args, "args": [
-        *browser_type_launch_args["args"], "--enable-unsafe-webgpu"]})
-    page = browser.new_page()
+def webgpu_page(webgpu_browser):
+    context = webgpu_browser.new_context()
+    page = context.new_page()
     page.set_default_timeout(ms(30_000))  # leaving a page mid-frame waits for that frame
     yield page
-    browser.close()
+    context.close()
 
 
 def test_webgpu_provider_gives_the_same_mask_as_wasm(webgpu_page, server_url):

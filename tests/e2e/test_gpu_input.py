@@ -16,11 +16,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def browser(browser_type, browser_type_launch_args):
-    args = [*browser_type_launch_args["args"], "--enable-unsafe-webgpu"]
-    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
-    yield browser
-    browser.close()
+def browser(webgpu_browser):
+    return webgpu_browser
 
 
 # The WGSL warp against warp.js's WebGL2 warp on a noisy 320x240 canvas: fixed point (OpenCV)
