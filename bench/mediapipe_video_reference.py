@@ -154,31 +154,39 @@ def run_clip(name: str, config: str) -> dict:
 FILTER_FIXTURE = ROOT / "tests" / "data" / "mediapipe_pose_filtering_pan_zoom.json"
 
 
+def _pose_full_graph(streams: list[str], outputs: list[str]):
+    """MediaPipe's legacy pose graph (full, smoothing on, tracking) with some of its internal
+    `streams` made graph outputs; per frame it returns pose_landmarks, pose_rect_from_landmarks,
+    `outputs` and `streams`."""
+    import mediapipe
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.python.solution_base import SolutionBase
+    from mediapipe.python.solutions import pose
+
+    config = calculator_pb2.CalculatorGraphConfig()
+    config.ParseFromString((Path(mediapipe.__file__).parent.parent
+                            / pose._BINARYPB_FILE_PATH).read_bytes())
+    config.output_stream.extend(streams)
+    return SolutionBase(
+        graph_config=config,
+        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
+                     "enable_segmentation": False, "smooth_segmentation": False,
+                     "use_prev_landmarks": True},
+        outputs=["pose_landmarks", "pose_rect_from_landmarks", *outputs, *streams])
+
+
 def record_filter_fixture(frames: int = 12) -> None:
     """MediaPipe's PoseLandmarkFiltering inputs and outputs on the first frames of
     astronaut_pan_zoom (pose full, smoothing on): the graph's unfiltered and filtered (auxiliary)
     landmarks and its next-frame ROI, read by adding those internal streams to the graph's
     outputs. tests/unit/test_calc_filters.py feeds the unfiltered ones to frontml's port."""
     import mediapipe
-    from mediapipe.framework import calculator_pb2
-    from mediapipe.python.solution_base import SolutionBase
-    from mediapipe.python.solutions import pose
     from video_clips import CLIPS, clip_path, decode, write_clip
 
     clip = next(c for c in CLIPS if c.name == "astronaut_pan_zoom")
     write_clip(clip)
-    config = calculator_pb2.CalculatorGraphConfig()
-    config.ParseFromString((Path(mediapipe.__file__).parent.parent
-                            / pose._BINARYPB_FILE_PATH).read_bytes())
-    extra = ["unfiltered_pose_landmarks", "unfiltered_auxiliary_landmarks",
-             "auxiliary_landmarks"]
-    config.output_stream.extend(extra)
-    solution = SolutionBase(
-        graph_config=config,
-        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
-                     "enable_segmentation": False, "smooth_segmentation": False,
-                     "use_prev_landmarks": True},
-        outputs=["pose_landmarks", "pose_rect_from_landmarks", *extra])
+    solution = _pose_full_graph(["unfiltered_pose_landmarks", "unfiltered_auxiliary_landmarks",
+                                 "auxiliary_landmarks"], [])
 
     def lms(packet) -> list[list[float]]:
         return [[round(v, 7) for v in (lm.x, lm.y, lm.z, lm.visibility, lm.presence)]
@@ -216,26 +224,13 @@ def record_float32_fixture(clip_name: str = "standing_enter_leave", first: int =
     tests/unit/test_calc_float32.py feeds MediaPipe's own inputs to frontml's float32 ports and
     expects MediaPipe's outputs to the bit."""
     import mediapipe
-    from mediapipe.framework import calculator_pb2
-    from mediapipe.python.solution_base import SolutionBase
-    from mediapipe.python.solutions import pose
     from video_clips import CLIPS, clip_path, decode, write_clip
 
     clip = next(c for c in CLIPS if c.name == clip_name)
     write_clip(clip)
-    config = calculator_pb2.CalculatorGraphConfig()
-    config.ParseFromString((Path(mediapipe.__file__).parent.parent
-                            / pose._BINARYPB_FILE_PATH).read_bytes())
-    extra = ["pose_detection", "unfiltered_pose_landmarks", "unfiltered_auxiliary_landmarks",
-             "auxiliary_landmarks"]
-    config.output_stream.extend(extra)
-    solution = SolutionBase(
-        graph_config=config,
-        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
-                     "enable_segmentation": False, "smooth_segmentation": False,
-                     "use_prev_landmarks": True},
-        outputs=["pose_landmarks", "pose_rect_from_landmarks", "pose_rect_from_detection",
-                 *extra])
+    solution = _pose_full_graph(["pose_detection", "unfiltered_pose_landmarks",
+                                 "unfiltered_auxiliary_landmarks", "auxiliary_landmarks"],
+                                ["pose_rect_from_detection"])
 
     def lms(packet) -> list[list[float]] | None:
         return None if packet is None else [
