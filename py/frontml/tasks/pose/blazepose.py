@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Sequence
 
 from frontml.calculators.detection_letterbox import remove_landmark_letterbox
-from frontml.calculators.float32 import f32
+from frontml.calculators.float32 import f32, sigmoids_f32, sum_f32
 from frontml.calculators.image_to_tensor import ImageToTensorTransform
 from frontml.calculators.landmarks import (
     landmark_projection,
@@ -89,39 +89,19 @@ def refine_landmarks_from_heatmap(
         cols = range(begin_col, end_col)
         rows = [row for row in range(begin_row, end_row) for _ in cols]
         cols_flat = list(cols) * (end_row - begin_row)
-        conf = _sigmoids_f32([heatmap[row_size * row + index + hm_channels * col]
+        conf = sigmoids_f32([heatmap[row_size * row + index + hm_channels * col]
                               for row, col in zip(rows, cols_flat, strict=True)])
         # (the sums are only needed where the landmark is refined: test that first)
         if not conf or max(conf) < min_confidence_to_refine:
             continue
         col_products = array("f", [col * c for col, c in zip(cols_flat, conf, strict=True)])
         row_products = array("f", [row * c for row, c in zip(rows, conf, strict=True)])
-        total = _sum_f32(conf)
-        weighted_col = _sum_f32(col_products)
-        weighted_row = _sum_f32(row_products)
+        total = sum_f32(conf)
+        weighted_col = sum_f32(col_products)
+        weighted_row = sum_f32(row_products)
         if total > 0:
             lm.x = f32(f32(weighted_col / hm_width) / total)
             lm.y = f32(f32(weighted_row / hm_height) / total)
-
-
-_F = array("f", [0.0])
-
-
-def _sum_f32(values: array) -> float:
-    """A C `float` running sum: each partial sum rounded to float32."""
-    acc = _F
-    total = 0.0
-    for v in values:
-        acc[0] = total + v
-        total = acc[0]
-    return total
-
-
-def _sigmoids_f32(values: list[float]) -> array:
-    """`1.0f / (1.0f + std::exp(-v))` for each float v, rounded in batches (array('f'))."""
-    e = array("f", [math.exp(-v) if v > -709.0 else math.inf for v in values])  # expf: inf
-    d = array("f", [1.0 + x for x in e])
-    return array("f", [1.0 / x for x in d])
 
 
 @dataclasses.dataclass
