@@ -162,29 +162,27 @@ def _use_model(page, model: str) -> None:
 
 
 def test_memory_returns_to_baseline_after_switching_back_and_forth(page, server_url):
-    # Wasm linear memory never shrinks: onnxruntime-web's grows to a high-water mark (measured:
-    # 45 MB on lite, 202 after the first heavy load, 243 after the second or third, then flat),
-    # so the baseline is taken once a whole cycle through every model left that mark where it
-    # was (at most four warm-up cycles). Two more cycles must then grow no heap: one leaked
-    # session, PyProxy or tensor per switch would.
+    # Wasm linear memory never shrinks: onnxruntime-web's grows to a high-water mark in steps
+    # (measured: 45 MB on lite, 171-202 after the first heavy load, 205-243 after the second to
+    # fourth, then flat), so one flat cycle is not yet the plateau (a CI run saw 171 -> 171 -> 205).
+    # A leaked session per switch holds its weights and arena, which adds to the heavy model's
+    # peak: the mark would grow every cycle (>= 30 MB). So: cycle until two whole cycles in a row
+    # grow the heap by at most 8 MB (at most seven cycles); a leak never gets there.
     page.goto(f"{server_url}/pose.html?model=lite")
     wait_results(page, timeout=SLOW)
     cdp = page.context.new_cdp_session(page)
     cycle = ["full", "heavy", "lite"]
-    first = _memory(page, cdp)
-    base = first
-    for _ in range(4):
+    marks = [_memory(page, cdp)]
+    for _ in range(7):
         for model in cycle:
             _use_model(page, model)
-        previous, base = base, _memory(page, cdp)
-        if base["ort_wasm"] <= previous["ort_wasm"]:
+        marks.append(_memory(page, cdp))
+        if len(marks) >= 4 and marks[-1]["ort_wasm"] <= marks[-3]["ort_wasm"] + 8 * MB:
             break
-    for model in cycle * 2:
-        _use_model(page, model)
-    after = _memory(page, cdp)
-    print("lite only", first, "\nbaseline", base, "\nafter 2 more cycles", after)
+    first, base, after = marks[0], marks[-3], marks[-1]
+    print(*(f"after {i} cycles {m}" for i, m in enumerate(marks)), sep="\n")
     assert after["providers_used"] == base["providers_used"] == 2  # detector + lite landmarks
-    assert after["ort_wasm"] <= base["ort_wasm"] + 8 * MB, (base, after)
+    assert after["ort_wasm"] <= base["ort_wasm"] + 8 * MB, [m["ort_wasm"] for m in marks]
     assert after["pyodide_wasm"] <= base["pyodide_wasm"] + 8 * MB, (base, after)
     assert after["js_heap"] <= base["js_heap"] * 1.2 + 2 * MB, (base, after)
     assert after["py_objects"] <= base["py_objects"] + 500, (base, after)
