@@ -100,6 +100,15 @@ def pose_solution(model: str, smooth: bool):
     )
 
 
+def add_noise(rgb, rng):
+    """The `_noise` configurations' frames: +-1 grey level on 5 % of the values."""
+    import numpy as np
+
+    flip = rng.random(rgb.shape) < 0.05
+    step = rng.choice(np.array([-1, 1], np.int16), rgb.shape)
+    return np.clip(rgb.astype(np.int16) + flip * step, 0, 255).astype(np.uint8)
+
+
 def run_clip(name: str, config: str) -> dict:
     import mediapipe as mp
     import numpy as np
@@ -125,9 +134,7 @@ def run_clip(name: str, config: str) -> dict:
     with solution:
         for rgb in decode(clip_path(clip)):
             if config.endswith("_noise"):
-                flip = rng.random(rgb.shape) < 0.05
-                step = rng.choice(np.array([-1, 1], np.int16), rgb.shape)
-                rgb = np.clip(rgb.astype(np.int16) + flip * step, 0, 255).astype(np.uint8)
+                rgb = add_noise(rgb, rng)
             if task == "pose":
                 r = solution.process({"image": rgb})
                 lms = r.pose_landmarks
@@ -154,10 +161,11 @@ def run_clip(name: str, config: str) -> dict:
 FILTER_FIXTURE = ROOT / "tests" / "data" / "mediapipe_pose_filtering_pan_zoom.json"
 
 
-def _pose_full_graph(streams: list[str], outputs: list[str]):
-    """MediaPipe's legacy pose graph (full, smoothing on, tracking) with some of its internal
-    `streams` made graph outputs; per frame it returns pose_landmarks, pose_rect_from_landmarks,
-    `outputs` and `streams`."""
+def _pose_full_graph(streams: list[str], outputs: list[str], model: str = "full",
+                     smooth: bool = True):
+    """MediaPipe's legacy pose graph (full, smoothing on, tracking; or `model`, `smooth`) with
+    some of its internal `streams` made graph outputs; per frame it returns pose_landmarks,
+    pose_rect_from_landmarks, `outputs` and `streams`."""
     import mediapipe
     from mediapipe.framework import calculator_pb2
     from mediapipe.python.solution_base import SolutionBase
@@ -167,9 +175,10 @@ def _pose_full_graph(streams: list[str], outputs: list[str]):
     config.ParseFromString((Path(mediapipe.__file__).parent.parent
                             / pose._BINARYPB_FILE_PATH).read_bytes())
     config.output_stream.extend(streams)
+    ensure_pose_model(model)
     return SolutionBase(
         graph_config=config,
-        side_inputs={"model_complexity": 1, "smooth_landmarks": True,
+        side_inputs={"model_complexity": COMPLEXITY[model], "smooth_landmarks": smooth,
                      "enable_segmentation": False, "smooth_segmentation": False,
                      "use_prev_landmarks": True},
         outputs=["pose_landmarks", "pose_rect_from_landmarks", *outputs, *streams])
@@ -266,6 +275,74 @@ def record_float32_fixture(clip_name: str = "standing_enter_leave", first: int =
     print(f"wrote {FLOAT32_FIXTURE}", file=sys.stderr)
 
 
+TRACES = ROOT / "bench" / ".cache" / "tracking_traces"
+# The pose flag after TensorsToFloatsCalculator (tensors_to_pose_landmarks_and_segmentation.pbtxt
+# `pose_presence_score`), named as the graph expands its subgraphs.
+PRESENCE_STREAM = "poselandmarkbyroicpu__tensorstoposelandmarksandsegmentation__pose_presence_score"
+
+
+def record_trace(clip_name: str, config: str) -> Path:
+    """Per frame, what MediaPipe's video-mode pose graph decided (for bench/tracking_trace.py):
+    the detections (`pose_detections`; an empty vector comes back as no packet, so whether the
+    detector ran is told by the graph's gate: no ROI carried over), the ROI the landmark model was
+    fed (`pose_rect`: ROI_FROM_DETECTION, else the previous frame's
+    ROI_FROM_LANDMARKS), the pose flag on it (`pose_presence_score`; the gate is >= 0.5), whether
+    landmarks came out, their visibility and the next frame's ROI. `_noise` configurations: on
+    the same noisy frames as run_clip."""
+    import numpy as np
+    from video_clips import CLIPS, clip_path, decode, write_clip
+
+    task, model, smooth = CONFIGS[config]
+    if task != "pose":
+        raise SystemExit("--trace: pose configurations only")
+    clip = next(c for c in CLIPS if c.name == clip_name)
+    write_clip(clip)
+    solution = _pose_full_graph([PRESENCE_STREAM, "pose_rect", "pose_detections"],
+                                ["pose_rect_from_detection"], model, smooth)
+    rng = np.random.default_rng(0)
+    frames = []
+    with solution:
+        for rgb in decode(clip_path(clip)):
+            if config.endswith("_noise"):
+                rgb = add_noise(rgb, rng)
+            r = solution.process({"image": rgb})
+            score = getattr(r, PRESENCE_STREAM)
+            lms = r.pose_landmarks
+            frames.append({
+                "detections": len(r.pose_detections or []),
+                "roi": _rect(r.pose_rect),
+                "presence": None if score is None else float(score),
+                "pose": lms is not None,
+                "visibility": None if lms is None else [lm.visibility for lm in lms.landmark],
+                "next_roi": _rect(r.pose_rect_from_landmarks)})
+    for side in ("frontml", "frontml_exact"):
+        ours = TRACES / f"{clip_name}__{config}__{side}.json"
+        if not ours.exists():
+            continue
+        # MediaPipe's .tflite on the ROI frontml fed its model on the same frame
+        import mediapipe
+        from mediapipe.framework.formats import rect_pb2
+        from mediapipe.python import packet_creator
+
+        graph, got = _crop_graph(model)
+        fm = json.loads(ours.read_text())["frames"]
+        for n, (rgb, x, f) in enumerate(zip(decode(clip_path(clip)), frames, fm, strict=True)):
+            if f["roi"] is None:
+                continue
+            graph.add_packet_to_input_stream("image", packet_creator.create_image_frame(
+                image_format=mediapipe.ImageFormat.SRGB, data=rgb).at(n + 1))
+            graph.add_packet_to_input_stream("roi", packet_creator.create_proto(
+                rect_pb2.NormalizedRect(**f["roi"])).at(n + 1))
+            graph.wait_until_idle()
+            x[f"presence_on_{side}_roi"] = float(got["flag"])
+        graph.close()
+    TRACES.mkdir(parents=True, exist_ok=True)
+    path = TRACES / f"{clip_name}__{config}__mediapipe.json"
+    path.write_text(json.dumps({"clip": clip_name, "config": config, "frames": frames}))
+    print(f"wrote {path}", file=sys.stderr)
+    return path
+
+
 CROPS = ROOT / "bench" / ".cache" / "mediapipe_crops"
 # The pose landmark model on one ROI exactly as pose_landmark_by_roi_cpu.pbtxt runs it
 # (ImageToTensorCalculator 256x256 keep_aspect_ratio [0, 1] + InferenceCalculator xnnpack), with
@@ -302,27 +379,16 @@ node { calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:input_tens
 """
 
 
-def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
-    """MediaPipe's own crop tensor, landmark tensor and pose flag for the ROI its video-mode run
-    used on each of `frames` (ROI_FROM_DETECTION, else the previous frame's ROI_FROM_LANDMARKS),
-    for `bench/crop_check.py`: feeding the same crop to frontml's ONNX splits model conversion
-    from crop/ROI differences."""
+def _crop_graph(model: str):
+    """CROP_GRAPH started for the pose landmark `model`, and the dict its outputs land in."""
     import mediapipe
     import numpy as np
     from google.protobuf import text_format
     from mediapipe.framework import calculator_pb2
-    from mediapipe.framework.formats import rect_pb2
-    from mediapipe.python import packet_creator, packet_getter
+    from mediapipe.python import packet_getter
     from mediapipe.python._framework_bindings import calculator_graph
-    from video_clips import CLIPS, clip_path, decode, write_clip
 
-    task, model, _ = CONFIGS[config]
-    if task != "pose":
-        raise SystemExit("--crops: pose configurations only")
     ensure_pose_model(model)
-    clip = next(c for c in CLIPS if c.name == clip_name)
-    write_clip(clip)
-    ref = json.loads((OUT / f"{clip_name}__{config}.json").read_text())["frames"]
     tflite = (Path(mediapipe.__file__).parent / "modules" / "pose_landmark"
               / f"pose_landmark_{model}.tflite")
     graph = calculator_graph.CalculatorGraph(graph_config=text_format.Parse(
@@ -333,6 +399,27 @@ def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
             s, np.array(packet_getter.get_float_list(p), np.float32)))
     graph.observe_output_stream("flag", lambda s, p: got.__setitem__(s, packet_getter.get_float(p)))
     graph.start_run()
+    return graph, got
+
+
+def record_crops(clip_name: str, config: str, frames: list[int]) -> Path:
+    """MediaPipe's own crop tensor, landmark tensor and pose flag for the ROI its video-mode run
+    used on each of `frames` (ROI_FROM_DETECTION, else the previous frame's ROI_FROM_LANDMARKS),
+    for `bench/crop_check.py`: feeding the same crop to frontml's ONNX splits model conversion
+    from crop/ROI differences."""
+    import mediapipe
+    import numpy as np
+    from mediapipe.framework.formats import rect_pb2
+    from mediapipe.python import packet_creator
+    from video_clips import CLIPS, clip_path, decode, write_clip
+
+    task, model, _ = CONFIGS[config]
+    if task != "pose":
+        raise SystemExit("--crops: pose configurations only")
+    clip = next(c for c in CLIPS if c.name == clip_name)
+    write_clip(clip)
+    ref = json.loads((OUT / f"{clip_name}__{config}.json").read_text())["frames"]
+    graph, got = _crop_graph(model)
     images = list(decode(clip_path(clip)))
     out: dict = {}
     rois = {}
@@ -368,7 +455,12 @@ def main() -> int:
     parser.add_argument("--crops", nargs=3, metavar=("CLIP", "CONFIG", "FRAMES"),
                         help="record MediaPipe's crop/landmarks/flag on frames A-B of a pose "
                              "clip (for bench/crop_check.py)")
+    parser.add_argument("--trace", nargs=2, metavar=("CLIP", "CONFIG"),
+                        help="per frame: detector runs, ROI, pose flag (bench/tracking_trace.py)")
     args = parser.parse_args()
+    if args.trace:
+        record_trace(*args.trace)
+        return 0
     if args.crops:
         lo, _, hi = args.crops[2].partition("-")
         record_crops(args.crops[0], args.crops[1], list(range(int(lo), int(hi or lo) + 1)))
