@@ -7,10 +7,12 @@ LETTERBOX_PADDING output (PadRoi in image_to_tensor_utils.cc, see image_to_tenso
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from frontml.calculators.float32 import f32
+from frontml.calculators.float32 import f32, f32s
 from frontml.calculators.image_to_tensor import get_roi, pad_roi
+from frontml.calculators.landmarks import Columns, columns_to_landmarks, landmarks_to_columns
 from frontml.calculators.types import Detection, Landmark, NormalizedRect, Padding
 
 
@@ -50,15 +52,24 @@ def remove_detection_letterbox(
     ]
 
 
-# Port of LandmarkLetterboxRemovalCalculator::Process
-def remove_landmark_letterbox(landmarks: Sequence[Landmark], padding: Padding) -> list[Landmark]:
-    """z is kept as is (as in MediaPipe); visibility and presence are carried over."""
+# Port of LandmarkLetterboxRemovalCalculator::Process, as columns (see landmarks.Columns)
+def remove_letterbox_columns(columns: Columns, padding: Padding) -> Columns:
     # in float, as MediaPipe (rounded after every operation)
+    xs, ys, zs, vis, pres = columns
     left, top, right, bottom = (f32(p) for p in padding)
     sx = f32(1.0 - f32(left + right))
     sy = f32(1.0 - f32(top + bottom))
-    return [
-        Landmark(f32(f32(lm.x - left) / sx), f32(f32(lm.y - top) / sy), f32(lm.z / sx),
-                 lm.visibility, lm.presence)
-        for lm in landmarks
-    ]
+    if sx == 1.0 and sy == 1.0 and math.copysign(1.0, left) == math.copysign(1.0, top) == 1.0 \
+            and left == 0.0 and top == 0.0:
+        # no padding (square ROIs): x - (+0.0), x / 1.0 and z / 1.0 are x and z, bit for bit
+        return f32s(xs), f32s(ys), f32s(zs), vis, pres
+    return (f32s([x / sx for x in f32s([x - left for x in xs])]),
+            f32s([y / sy for y in f32s([y - top for y in ys])]),
+            f32s([z / sx for z in zs]), vis, pres)
+
+
+# Port of LandmarkLetterboxRemovalCalculator::Process
+def remove_landmark_letterbox(landmarks: Sequence[Landmark], padding: Padding) -> list[Landmark]:
+    """z is kept as is (as in MediaPipe); visibility and presence are carried over."""
+    return columns_to_landmarks(
+        remove_letterbox_columns(landmarks_to_columns(landmarks), padding))

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontml.calculators.float32 import f32
+from frontml.calculators.float32 import f32, f32s
 from frontml.calculators.movenet_tracker import Keypoint
 from frontml.calculators.types import Landmark, NormalizedRect
 
@@ -219,6 +219,118 @@ class RelativeVelocityFilter:
         return self._low_pass_filter.apply_with_alpha(value, alpha)
 
 
+# n of MediaPipe's OneEuroFilters (float32 low-pass filters, no threshold) that always run
+# together, on the same timestamps and value scale: the coordinates of one landmark list.
+class OneEuroFilterBank:
+    """OneEuroFilter(..., float32=True).apply on every value of a vector at once, bit for bit:
+    the state lives in lists and every float32 rounding goes through one array('f') per
+    operation (f32s). Falls back to one OneEuroFilter per value if an alpha leaves [0, 1]."""
+
+    __slots__ = ("_beta", "_derivate_cutoff", "_dx_alpha", "_dx_stored", "_filters",
+                 "_frequency", "_initialized", "_last_time", "_min_cutoff", "_n", "_x_alpha",
+                 "_x_raw", "_x_stored")
+
+    def __init__(self, n: int, frequency: float = 30.0, min_cutoff: float = 1.0,
+                 beta: float = 0.0, derivate_cutoff: float = 1.0) -> None:
+        self._n = n
+        # OneEuroFilter.__init__'s checks and its low-pass filters' first alphas
+        self._frequency = frequency if frequency > _EPSILON else 30.0
+        self._min_cutoff = min_cutoff if min_cutoff > _EPSILON else 1.0
+        self._beta = beta
+        self._derivate_cutoff = derivate_cutoff if derivate_cutoff > _EPSILON else 1.0
+        self._last_time = _UNINITIALIZED_TIMESTAMP
+        self._initialized = False
+        x_alpha = self._get_alpha(self._min_cutoff)
+        self._x_alpha: list[float] = [f32(x_alpha) if 0.0 <= x_alpha <= 1.0 else 0.0] * n
+        dx_alpha = self._get_alpha(self._derivate_cutoff)
+        self._dx_alpha = f32(dx_alpha) if 0.0 <= dx_alpha <= 1.0 else 0.0
+        self._x_raw: Sequence[float] = ()
+        self._x_stored: Sequence[float] = ()
+        self._dx_stored: Sequence[float] = ()
+        self._filters: list[OneEuroFilter] | None = None  # the per-value fallback
+
+    def _get_alpha(self, cutoff: float) -> float:  # OneEuroFilter._get_alpha
+        te = 1.0 / self._frequency
+        tau = 1.0 / (2 * math.pi * cutoff)
+        return 1.0 / (1.0 + tau / te)
+
+    def _fallback(self) -> list[OneEuroFilter]:
+        """The bank's state moved into one OneEuroFilter per value."""
+        filters = []
+        for i in range(self._n):
+            f = OneEuroFilter(self._frequency, self._min_cutoff, self._beta,
+                              self._derivate_cutoff, float32=True)
+            f._frequency = self._frequency
+            f._last_time = self._last_time
+            x, dx = f._x, f._dx
+            x._alpha = self._x_alpha[i]
+            dx._alpha = self._dx_alpha
+            if self._initialized:
+                x._initialized = dx._initialized = True
+                x._raw_value = self._x_raw[i]
+                x._stored_value = self._x_stored[i]
+                dx._raw_value = dx._stored_value = self._dx_stored[i]
+            filters.append(f)
+        return filters
+
+    def apply(self, timestamp_us: int, value_scale: float,
+              values: Sequence[float]) -> Sequence[float]:
+        """OneEuroFilter.apply(timestamp_us, value_scale, value) for each value."""
+        if self._filters is not None:
+            return [f.apply(timestamp_us, value_scale, v)
+                    for f, v in zip(self._filters, values, strict=True)]
+        if len(values) != self._n:
+            raise ValueError(f"expected {self._n} values, got {len(values)}")
+        new_timestamp = int(timestamp_us) * _NS_PER_US
+        last_time = self._last_time
+        if last_time >= new_timestamp:
+            return values
+        frequency = self._frequency
+        if last_time != 0 and new_timestamp != 0:
+            frequency = 1.0 / ((new_timestamp - last_time) * 1e-9)
+        te = 1.0 / frequency
+        two_pi = 2 * math.pi
+        # dx low-pass filter: one alpha (from the derivate cutoff) for all values
+        dx_alpha = 1.0 / (1.0 + (1.0 / (two_pi * self._derivate_cutoff)) / te)
+        a = f32(dx_alpha) if 0.0 <= dx_alpha <= 1.0 else self._dx_alpha
+        if self._initialized:
+            b = 1.0 - a
+            dvalues = f32s([(v - r) * value_scale * frequency
+                            for v, r in zip(values, self._x_raw, strict=True)])
+            edvalues = f32s([p + b * q for p, q in zip(f32s([a * d for d in dvalues]),
+                                                       self._dx_stored, strict=True)])
+        else:
+            edvalues = f32s([0.0] * self._n)
+        # x low-pass filter: an alpha per value from its cutoff
+        min_cutoff, beta = self._min_cutoff, self._beta
+        alphas = [1.0 / (1.0 + (1.0 / (two_pi * (min_cutoff + beta * abs(e)))) / te)
+                  for e in edvalues]
+        total = sum(alphas)  # NaN if any is (min/max may step over a NaN)
+        if total != total or not (min(alphas) >= 0.0 and max(alphas) <= 1.0):
+            # an alpha out of range (or NaN) keeps that filter's previous alpha: from here on
+            # one OneEuroFilter per value, made from the state before this call
+            self._filters = self._fallback()
+            return [f.apply(timestamp_us, value_scale, v)
+                    for f, v in zip(self._filters, values, strict=True)]
+        x_alpha = f32s(alphas)
+        raw = f32s(values)
+        if self._initialized:
+            out = f32s([p + (1.0 - al) * q for p, al, q in
+                        zip(f32s([al * v for al, v in zip(x_alpha, raw, strict=True)]), x_alpha,
+                            self._x_stored, strict=True)])
+        else:
+            out = raw
+            self._initialized = True
+        self._last_time = new_timestamp
+        self._frequency = frequency
+        self._dx_alpha = a
+        self._x_alpha = x_alpha  # type: ignore[assignment]
+        self._x_raw = raw
+        self._x_stored = out
+        self._dx_stored = edvalues
+        return out
+
+
 # Port of LandmarksSmoothingCalculatorOptions.VelocityFilter
 @dataclass(frozen=True)
 class VelocityFilterOptions:
@@ -263,15 +375,18 @@ class LandmarksSmoothing:
     """Filters every coordinate of every landmark separately.
 
     filter_options None means no_filter. Call apply() once per frame; passing None (no
-    landmarks this frame) resets the filters, as an empty packet does in MediaPipe.
+    landmarks this frame) resets the filters, as an empty packet does in MediaPipe. The
+    one-euro filters of all coordinates run as one OneEuroFilterBank.
     """
 
     def __init__(self, filter_options: VelocityFilterOptions | OneEuroFilterOptions | None) -> None:
         self.options = filter_options
         self._filters: list[tuple[object, object, object]] = []
+        self._bank: OneEuroFilterBank | None = None
 
     def reset(self) -> None:
         self._filters = []
+        self._bank = None
 
     def _make(self) -> RelativeVelocityFilter | OneEuroFilter:
         o = self.options
@@ -280,38 +395,48 @@ class LandmarksSmoothing:
         assert isinstance(o, OneEuroFilterOptions)
         return OneEuroFilter(o.frequency, o.min_cutoff, o.beta, o.derivate_cutoff, float32=True)
 
-    def _filter(
+    def _filter_columns(
         self,
-        landmarks: Sequence[Landmark],
+        xs: Sequence[float],
+        ys: Sequence[float],
+        zs: Sequence[float],
         timestamp_us: int,
         object_scale: float | None,
-    ) -> list[Landmark]:
+    ) -> tuple[Sequence[float], Sequence[float], Sequence[float]]:
         o = self.options
         if o is None:
-            return [Landmark(lm.x, lm.y, lm.z, lm.visibility, lm.presence) for lm in landmarks]
+            return xs, ys, zs
         value_scale = 1.0
         if not o.disable_value_scaling:
-            scale = object_scale if object_scale is not None else get_object_scale(landmarks)
+            if object_scale is not None:
+                scale = object_scale
+            else:  # get_object_scale on the columns
+                scale = f32(f32(f32(max(xs) - min(xs)) + f32(max(ys) - min(ys))) / 2.0)
             if scale < o.min_allowed_object_scale:
-                return [Landmark(lm.x, lm.y, lm.z, lm.visibility, lm.presence) for lm in landmarks]
+                return xs, ys, zs
             value_scale = f32(1.0 / scale)
-        n = len(landmarks)
+        n = len(xs)
+        if isinstance(o, OneEuroFilterOptions):
+            bank = self._bank
+            if bank is None:
+                bank = self._bank = OneEuroFilterBank(3 * n, o.frequency, o.min_cutoff, o.beta,
+                                                      o.derivate_cutoff)
+            elif bank._n != 3 * n:
+                raise ValueError(f"expected {bank._n // 3} landmarks, got {n}")
+            out = bank.apply(timestamp_us, value_scale, [*xs, *ys, *zs])
+            return out[:n], out[n:2 * n], out[2 * n:]
         if not self._filters:
             self._filters = [(self._make(), self._make(), self._make()) for _ in range(n)]
         elif len(self._filters) != n:
             raise ValueError(f"expected {len(self._filters)} landmarks, got {n}")
-        out: list[Landmark] = []
-        for lm, (fx, fy, fz) in zip(landmarks, self._filters, strict=True):
-            out.append(
-                Landmark(
-                    fx.apply(timestamp_us, value_scale, lm.x),  # type: ignore[attr-defined]
-                    fy.apply(timestamp_us, value_scale, lm.y),  # type: ignore[attr-defined]
-                    fz.apply(timestamp_us, value_scale, lm.z),  # type: ignore[attr-defined]
-                    lm.visibility,
-                    lm.presence,
-                )
-            )
-        return out
+        fxs: list[float] = []
+        fys: list[float] = []
+        fzs: list[float] = []
+        for x, y, z, (fx, fy, fz) in zip(xs, ys, zs, self._filters, strict=True):
+            fxs.append(fx.apply(timestamp_us, value_scale, x))  # type: ignore[attr-defined]
+            fys.append(fy.apply(timestamp_us, value_scale, y))  # type: ignore[attr-defined]
+            fzs.append(fz.apply(timestamp_us, value_scale, z))  # type: ignore[attr-defined]
+        return fxs, fys, fzs
 
     def apply(
         self,
@@ -326,37 +451,39 @@ class LandmarksSmoothing:
         if not landmarks:
             self.reset()
             return None
+        xs = [lm.x for lm in landmarks]
+        ys = [lm.y for lm in landmarks]
+        zs = [lm.z for lm in landmarks]
+        vis = [lm.visibility for lm in landmarks]
+        pres = [lm.presence for lm in landmarks]
         if image_width is None or image_height is None:
-            return self._filter(landmarks, timestamp_us, None)
+            fx, fy, fz = self._filter_columns(xs, ys, zs, timestamp_us, None)
+            return list(map(Landmark, fx, fy, fz, vis, pres))
         w = image_width
         h = image_height
         # NormalizedLandmarksToLandmarks / LandmarksToNormalizedLandmarks compute in float
-        absolute = [
-            Landmark(f32(lm.x * w), f32(lm.y * h), f32(lm.z * w), lm.visibility, lm.presence)
-            for lm in landmarks
-        ]
         scale = (
             get_object_scale_from_roi(object_scale_roi, w, h)
             if object_scale_roi is not None
             else None
         )
-        filtered = self._filter(absolute, timestamp_us, scale)
-        return [
-            Landmark(f32(lm.x / w), f32(lm.y / h), f32(lm.z / w), lm.visibility, lm.presence)
-            for lm in filtered
-        ]
+        fx, fy, fz = self._filter_columns(f32s([x * w for x in xs]), f32s([y * h for y in ys]),
+                                          f32s([z * w for z in zs]), timestamp_us, scale)
+        return list(map(Landmark, f32s([x / w for x in fx]), f32s([y / h for y in fy]),
+                        f32s([z / w for z in fz]), vis, pres))
 
 
 # Port of mediapipe/calculators/util/visibility_smoothing_calculator.cc
 class VisibilitySmoothing:
-    """Low-pass filters each landmark's visibility (alpha None means no_filter)."""
+    """Low-pass filters each landmark's visibility (alpha None means no_filter). The filters
+    (MediaPipe's float LowPassFilter with one alpha) run as one vector."""
 
     def __init__(self, alpha: float | None = 0.1) -> None:  # the pose graphs' alpha
         self.alpha = alpha
-        self._filters: list[LowPassFilter] = []
+        self._stored: Sequence[float] | None = None  # each filter's last output
 
     def reset(self) -> None:
-        self._filters = []
+        self._stored = None
 
     def apply(self, landmarks: Sequence[Landmark] | None) -> list[Landmark] | None:
         if not landmarks:
@@ -364,14 +491,27 @@ class VisibilitySmoothing:
             return None
         if self.alpha is None:
             return [Landmark(lm.x, lm.y, lm.z, lm.visibility, lm.presence) for lm in landmarks]
-        if not self._filters:
-            self._filters = [LowPassFilter(self.alpha, float32=True) for _ in landmarks]
-        elif len(self._filters) != len(landmarks):
-            raise ValueError(f"expected {len(self._filters)} landmarks, got {len(landmarks)}")
-        return [
-            Landmark(lm.x, lm.y, lm.z, f.apply(lm.visibility), lm.presence)
-            for lm, f in zip(landmarks, self._filters, strict=True)
-        ]
+        values = f32s([lm.visibility for lm in landmarks])
+        stored = self._stored
+        if stored is None:
+            out = values
+        elif len(stored) != len(landmarks):
+            raise ValueError(f"expected {len(stored)} landmarks, got {len(landmarks)}")
+        else:
+            # LowPassFilter(alpha, float32=True).apply: f32(f32(a * v) + (1 - a) * stored)
+            a = self._alpha32()
+            b = 1.0 - a
+            products = f32s([a * v for v in values])
+            out = f32s([p + b * q for p, q in zip(products, stored, strict=True)])
+        self._stored = out
+        return [Landmark(lm.x, lm.y, lm.z, v, lm.presence)
+                for lm, v in zip(landmarks, out, strict=True)]
+
+    def _alpha32(self) -> float:
+        """LowPassFilter.set_alpha: the float alpha, or 0.0 (its initial one) if out of range."""
+        alpha = self.alpha
+        assert alpha is not None
+        return f32(alpha) if 0.0 <= alpha <= 1.0 else 0.0
 
 
 # Port of tfjs-models shared/filters/keypoints_one_euro_filter.ts

@@ -137,18 +137,27 @@ def fit_similarity(
     best = max(range(4), key=lambda i: values[i])
     q = [vectors[k][best] for k in range(4)]
     rot = quaternion_to_matrix(*q)
+    # the two loops below inline _mat_vec and SimilarityFit.apply (same operations, same order)
+    (r00, r01, r02), (r10, r11, r12), (r20, r21, r22) = rot
+    ca0, ca1, ca2 = ca
+    cb0, cb1, cb2 = cb
     num = 0.0
     for wi, p, t in zip(w, source, target, strict=True):
-        r = _mat_vec(rot, (p[0] - ca[0], p[1] - ca[1], p[2] - ca[2]))
-        num += wi * (r[0] * (t[0] - cb[0]) + r[1] * (t[1] - cb[1]) + r[2] * (t[2] - cb[2]))
+        px, py, pz = p[0] - ca0, p[1] - ca1, p[2] - ca2
+        num += wi * ((r00 * px + r01 * py + r02 * pz) * (t[0] - cb0)
+                     + (r10 * px + r11 * py + r12 * pz) * (t[1] - cb1)
+                     + (r20 * px + r21 * py + r22 * pz) * (t[2] - cb2))
     scale = num / norm_a if norm_a > 0 else 1.0
     rc = _mat_vec(rot, ca)
     trans = (cb[0] - scale * rc[0], cb[1] - scale * rc[1], cb[2] - scale * rc[2])
     fit = SimilarityFit(rot, scale, trans, 0.0)
+    t0, t1, t2 = trans
     err = 0.0
     for wi, p, t in zip(w, source, target, strict=True):
-        f = fit.apply(p)
-        err += wi * ((f[0] - t[0]) ** 2 + (f[1] - t[1]) ** 2 + (f[2] - t[2]) ** 2)
+        p0, p1, p2 = p[0], p[1], p[2]
+        err += wi * ((scale * (r00 * p0 + r01 * p1 + r02 * p2) + t0 - t[0]) ** 2
+                     + (scale * (r10 * p0 + r11 * p1 + r12 * p2) + t1 - t[1]) ** 2
+                     + (scale * (r20 * p0 + r21 * p1 + r22 * p2) + t2 - t[2]) ** 2)
     fit.rms = math.sqrt(err / wsum)
     return fit
 

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontml.calculators.float32 import f32, sigmoid_f32
+from frontml.calculators.float32 import f32, f32s, sigmoids_f32
 from frontml.calculators.types import Detection, Landmark, NormalizedRect
 
 FloatBuffer = Sequence[float] | memoryview
@@ -41,19 +41,37 @@ def sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-# Port of ApplyActivation() in tensors_to_landmarks_calculator.cc (a float sigmoid)
-def _activation(kind: str, value: float) -> float:
-    return sigmoid_f32(value) if kind == "SIGMOID" else value
+# Columns: the landmark lists of the hot paths as (xs, ys, zs, visibilities, presences), one
+# sequence of floats per field. The calculators below round every float operation through one
+# array('f') per column (what f32 does per value, bit for bit) and make Landmark objects once.
+Columns = tuple[Sequence[float], Sequence[float], Sequence[float], Sequence[float],
+                Sequence[float]]
 
 
-# Port of TensorsToLandmarksCalculator::Process (LANDMARKS output: absolute tensor coords)
-def tensors_to_landmarks(
+def landmarks_to_columns(landmarks: Sequence[Landmark]) -> Columns:
+    return ([lm.x for lm in landmarks], [lm.y for lm in landmarks], [lm.z for lm in landmarks],
+            [lm.visibility for lm in landmarks], [lm.presence for lm in landmarks])
+
+
+def columns_to_landmarks(columns: Columns) -> list[Landmark]:
+    return list(map(Landmark, *columns))
+
+
+# Port of ApplyActivation() in tensors_to_landmarks_calculator.cc (a float sigmoid), per column
+def _activations(kind: str, values: Sequence[float]) -> Sequence[float]:
+    return sigmoids_f32(values) if kind == "SIGMOID" else values
+
+
+# Port of TensorsToLandmarksCalculator::Process (LANDMARKS output), as columns
+def tensors_to_landmark_columns(
     raw_landmarks: FloatBuffer,
     options: TensorsToLandmarksCalculatorOptions,
     flip_horizontally: bool | None = None,
     flip_vertically: bool | None = None,
-) -> list[Landmark]:
-    """Decodes num_landmarks x num_dimensions floats ([x, y, z, visibility, presence])."""
+    activations: bool = True,
+) -> Columns:
+    """tensors_to_landmarks as columns; activations=False leaves visibility and presence at
+    1.0 (for callers that overwrite them, e.g. pose's world landmarks)."""
     flip_h = options.flip_horizontally if flip_horizontally is None else flip_horizontally
     flip_v = options.flip_vertically if flip_vertically is None else flip_vertically
     n = options.num_landmarks
@@ -64,24 +82,61 @@ def tensors_to_landmarks(
         options.input_image_width is None or options.input_image_height is None
     ):
         raise ValueError("input_image_width/height are required for flipping")
-    out: list[Landmark] = []
-    for ld in range(n):
-        offset = ld * num_dimensions
-        x = raw_landmarks[offset]
-        if flip_h:
-            x = f32(options.input_image_width - x)  # type: ignore[operator]
-        lm = Landmark(x, 0.0, 0.0)
-        if num_dimensions > 1:
-            y = raw_landmarks[offset + 1]
-            lm.y = f32(options.input_image_height - y) if flip_v else y  # type: ignore[operator]
-        if num_dimensions > 2:
-            lm.z = raw_landmarks[offset + 2]
-        if num_dimensions > 3:
-            lm.visibility = _activation(options.visibility_activation, raw_landmarks[offset + 3])
-        if num_dimensions > 4:
-            lm.presence = _activation(options.presence_activation, raw_landmarks[offset + 4])
-        out.append(lm)
-    return out
+    raw = raw_landmarks.tolist() if isinstance(raw_landmarks, memoryview) else raw_landmarks
+    nd = num_dimensions
+    end = n * nd
+    xs: Sequence[float] = raw[0:end:nd]
+    if flip_h:
+        w = options.input_image_width
+        xs = f32s([w - x for x in xs])  # type: ignore[operator]
+    zeros = [0.0] * n
+    ys: Sequence[float] = zeros
+    if nd > 1:
+        ys = raw[1:end:nd]
+        if flip_v:
+            h = options.input_image_height
+            ys = f32s([h - y for y in ys])  # type: ignore[operator]
+    zs = raw[2:end:nd] if nd > 2 else zeros
+    ones = [1.0] * n
+    vis = ones
+    pres = ones
+    if activations and nd > 3:
+        vis = _activations(options.visibility_activation, raw[3:end:nd])
+    if activations and nd > 4:
+        pres = _activations(options.presence_activation, raw[4:end:nd])
+    return xs, ys, zs, vis, pres
+
+
+# Port of TensorsToLandmarksCalculator::Process (LANDMARKS output: absolute tensor coords)
+def tensors_to_landmarks(
+    raw_landmarks: FloatBuffer,
+    options: TensorsToLandmarksCalculatorOptions,
+    flip_horizontally: bool | None = None,
+    flip_vertically: bool | None = None,
+) -> list[Landmark]:
+    """Decodes num_landmarks x num_dimensions floats ([x, y, z, visibility, presence])."""
+    return columns_to_landmarks(tensors_to_landmark_columns(
+        raw_landmarks, options, flip_horizontally, flip_vertically))
+
+
+# Port of TensorsToLandmarksCalculator::Process (NORM_LANDMARKS output), as columns
+def tensors_to_normalized_columns(
+    raw_landmarks: FloatBuffer,
+    options: TensorsToLandmarksCalculatorOptions,
+    flip_horizontally: bool | None = None,
+    flip_vertically: bool | None = None,
+) -> Columns:
+    w = options.input_image_width
+    h = options.input_image_height
+    if w is None or h is None:
+        raise ValueError("Must provide input width/height for getting normalized landmarks.")
+    xs, ys, zs, vis, pres = tensors_to_landmark_columns(
+        raw_landmarks, options, flip_horizontally, flip_vertically)
+    # in float, as MediaPipe: x / width, z / width / normalize_z
+    nz = f32(options.normalize_z)
+    zw = f32s([z / w for z in zs])
+    return (f32s([x / w for x in xs]), f32s([y / h for y in ys]), f32s([z / nz for z in zw]),
+            vis, pres)
 
 
 # Port of TensorsToLandmarksCalculator::Process (NORM_LANDMARKS output)
@@ -92,18 +147,30 @@ def tensors_to_normalized_landmarks(
     flip_vertically: bool | None = None,
 ) -> list[Landmark]:
     """Landmarks normalised by the model input size; z scaled like x (and / normalize_z)."""
-    w = options.input_image_width
-    h = options.input_image_height
-    if w is None or h is None:
-        raise ValueError("Must provide input width/height for getting normalized landmarks.")
-    out = tensors_to_landmarks(raw_landmarks, options, flip_horizontally, flip_vertically)
-    # in float, as MediaPipe: x / width, z / width / normalize_z
-    nz = f32(options.normalize_z)
-    for lm in out:
-        lm.x = f32(lm.x / w)
-        lm.y = f32(lm.y / h)
-        lm.z = f32(f32(lm.z / w) / nz)
-    return out
+    return columns_to_landmarks(tensors_to_normalized_columns(
+        raw_landmarks, options, flip_horizontally, flip_vertically))
+
+
+# Port of LandmarkProjectionCalculator (NORM_RECT input path), as columns
+def project_columns(columns: Columns, rect: NormalizedRect,
+                    ignore_rotation: bool = False) -> Columns:
+    # in float, as MediaPipe (rounded after every operation)
+    xs, ys, zs, vis, pres = columns
+    angle = 0.0 if ignore_rotation else f32(rect.rotation)
+    c = f32(math.cos(angle))
+    s = f32(math.sin(angle))
+    width, height = f32(rect.width), f32(rect.height)
+    xc, yc = f32(rect.x_center), f32(rect.y_center)
+    x = f32s([v - 0.5 for v in xs])
+    y = f32s([v - 0.5 for v in ys])
+    cx = f32s([c * v for v in x])
+    sy = f32s([s * v for v in y])
+    sx = f32s([s * v for v in x])
+    cy = f32s([c * v for v in y])
+    new_x = f32s([a * width for a in f32s([a - b for a, b in zip(cx, sy, strict=True)])])
+    new_y = f32s([a * height for a in f32s([a + b for a, b in zip(sx, cy, strict=True)])])
+    return (f32s([v + xc for v in new_x]), f32s([v + yc for v in new_y]),
+            f32s([z * width for z in zs]), vis, pres)  # Scale Z coordinate as X.
 
 
 # Port of LandmarkProjectionCalculator (NORM_RECT input path)
@@ -115,23 +182,8 @@ def landmark_projection(
     Exact for ROIs that are square in pixels (MediaPipe pipelines use square_long); use
     project_landmarks_with_matrix otherwise.
     """
-    # in float, as MediaPipe (rounded after every operation)
-    angle = 0.0 if ignore_rotation else f32(rect.rotation)
-    c = f32(math.cos(angle))
-    s = f32(math.sin(angle))
-    width, height = f32(rect.width), f32(rect.height)
-    xc, yc = f32(rect.x_center), f32(rect.y_center)
-    out: list[Landmark] = []
-    for lm in landmarks:
-        x = f32(lm.x - 0.5)
-        y = f32(lm.y - 0.5)
-        new_x = f32(f32(c * x) - f32(s * y))
-        new_y = f32(f32(s * x) + f32(c * y))
-        new_x = f32(f32(new_x * width) + xc)
-        new_y = f32(f32(new_y * height) + yc)
-        new_z = f32(lm.z * width)  # Scale Z coordinate as X.
-        out.append(Landmark(new_x, new_y, new_z, lm.visibility, lm.presence))
-    return out
+    return columns_to_landmarks(
+        project_columns(landmarks_to_columns(landmarks), rect, ignore_rotation))
 
 
 # Port of LandmarkProjectionCalculator (PROJECTION_MATRIX input path, incl. CalculateZScale)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from frontml.calculators.detection_letterbox import remove_landmark_letterbox
+from frontml.calculators.detection_letterbox import remove_letterbox_columns
 from frontml.calculators.detector_preset import DetectorPreset
 from frontml.calculators.filters import LandmarksSmoothing
 from frontml.calculators.head_pose import (
@@ -37,8 +37,9 @@ from frontml.calculators.image_to_tensor import (
     image_to_tensor_transform,
 )
 from frontml.calculators.landmarks import (
-    landmark_projection,
-    tensors_to_normalized_landmarks,
+    columns_to_landmarks,
+    project_columns,
+    tensors_to_normalized_columns,
 )
 from frontml.calculators.types import Affine, Landmark, NormalizedRect
 from frontml.image import Frame, warp_like_opencv
@@ -196,10 +197,9 @@ class FaceMesh(LandmarkerTask):
                         timer: StageTimer) -> _Found:
         """FaceLandmarkCpu (+ iris) for one ROI after the face-flag gate."""
         with timer.stage("post"):
-            raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
-                                                  FACE_LANDMARKS_OPTIONS)
-            raw = remove_landmark_letterbox(raw, transform.letterbox_padding)
-            landmarks = landmark_projection(raw, roi)
+            landmarks = columns_to_landmarks(project_columns(remove_letterbox_columns(
+                tensors_to_normalized_columns(outputs["landmarks"].data, FACE_LANDMARKS_OPTIONS),
+                transform.letterbox_padding), roi))
         if self.options.refine_landmarks and self.iris is not None:
             for boundary, flip in ((IRIS_LEFT_EYE_BOUNDARY, False),
                                    (IRIS_RIGHT_EYE_BOUNDARY, FLIP_RIGHT_EYE)):
@@ -223,7 +223,7 @@ class FaceMesh(LandmarkerTask):
             outputs = await self.iris.run({"image": image})
         self.iris_runs += 1
         with timer.stage("post"):
-            iris = tensors_to_normalized_landmarks(outputs["iris"].data, IRIS_OPTIONS,
-                                                   flip_horizontally=flip)
-            iris = remove_landmark_letterbox(iris, transform.letterbox_padding)
-            return landmark_projection(iris, roi)
+            return columns_to_landmarks(project_columns(remove_letterbox_columns(
+                tensors_to_normalized_columns(outputs["iris"].data, IRIS_OPTIONS,
+                                              flip_horizontally=flip),
+                transform.letterbox_padding), roi))

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from frontml.calculators.detection_letterbox import remove_landmark_letterbox
+from frontml.calculators.detection_letterbox import remove_letterbox_columns
 from frontml.calculators.filters import LandmarksSmoothing
 from frontml.calculators.image_to_tensor import ImageToTensorTransform
 from frontml.calculators.landmarks import (
-    landmark_projection,
+    columns_to_landmarks,
+    project_columns,
     tensors_to_landmarks,
-    tensors_to_normalized_landmarks,
+    tensors_to_normalized_columns,
     world_landmark_projection,
 )
 from frontml.calculators.types import Landmark, NormalizedRect
@@ -123,11 +124,10 @@ class HandLandmarker(LandmarkerTask):
         """HandLandmarkCpu subgraph (hand_landmark_cpu.pbtxt) after the presence gate."""
         with timer.stage("post"):
             handedness, score = handedness_from_tensor(float(outputs["handedness"].data[0]))
-            raw = tensors_to_normalized_landmarks(outputs["landmarks"].data, self._options)
-            raw = remove_landmark_letterbox(raw, transform.letterbox_padding)
-            landmarks = landmark_projection(raw, roi)
-            world = tensors_to_landmarks(outputs["world_landmarks"].data,
-                                         HAND_WORLD_LANDMARKS_OPTIONS)
-            world = world_landmark_projection(world, roi)
+            landmarks = columns_to_landmarks(project_columns(remove_letterbox_columns(
+                tensors_to_normalized_columns(outputs["landmarks"].data, self._options),
+                transform.letterbox_padding), roi))
+            world = world_landmark_projection(tensors_to_landmarks(
+                outputs["world_landmarks"].data, HAND_WORLD_LANDMARKS_OPTIONS), roi)
         return Hand(handedness=handedness, score=score, landmarks=landmarks,
                     world_landmarks=world, presence=presence, roi=roi)

@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from array import array
 from collections.abc import Sequence
 
-from frontml.calculators.detection_letterbox import remove_landmark_letterbox
-from frontml.calculators.float32 import f32, sigmoids_f32, sum_f32
+from frontml.calculators.detection_letterbox import remove_letterbox_columns
+from frontml.calculators.float32 import f32, f32s, sigmoid_f32, sigmoids_f32, sums_f32
 from frontml.calculators.image_to_tensor import ImageToTensorTransform
 from frontml.calculators.landmarks import (
-    landmark_projection,
-    tensors_to_landmarks,
-    tensors_to_normalized_landmarks,
-    world_landmark_projection,
+    columns_to_landmarks,
+    project_columns,
+    tensors_to_landmark_columns,
+    tensors_to_normalized_columns,
 )
 from frontml.calculators.types import Landmark, NormalizedRect
 from frontml.image import Frame
@@ -67,15 +66,44 @@ def refine_landmarks_from_heatmap(
 ) -> None:
     """Replaces x/y by the sigmoid-weighted centroid of a kernel around each landmark when the
     heatmap is confident there. Reads kernel_size^2 values per landmark, not the whole tensor."""
-    if len(landmarks) != hm_channels:
+    xs = [lm.x for lm in landmarks]
+    ys = [lm.y for lm in landmarks]
+    refine_columns_from_heatmap(xs, ys, heatmap, hm_height, hm_width, hm_channels, kernel_size,
+                                min_confidence_to_refine)
+    for lm, x, y in zip(landmarks, xs, ys, strict=True):
+        lm.x = x
+        lm.y = y
+
+
+def refine_columns_from_heatmap(
+    xs: list[float],
+    ys: list[float],
+    heatmap: memoryview,
+    hm_height: int,
+    hm_width: int,
+    hm_channels: int,
+    kernel_size: int = HEATMAP_KERNEL_SIZE,
+    min_confidence_to_refine: float = HEATMAP_MIN_CONFIDENCE_TO_REFINE,
+) -> None:
+    """refine_landmarks_from_heatmap on x and y columns (lists, replaced in place)."""
+    if len(xs) != hm_channels:
         raise ValueError("Expected heatmap to have number of layers == to number of landmarks")
     row_size = hm_width * hm_channels
     offset = (kernel_size - 1) // 2
-    for index, lm in enumerate(landmarks):
-        if not (math.isfinite(lm.x) and math.isfinite(lm.y)):
+    # float products, truncated toward zero (NaN/inf skipped below, as isfinite does)
+    cols_f = f32s([x * hm_width for x in xs])
+    rows_f = f32s([y * hm_height for y in ys])
+    # Pass 1, per landmark: its kernel's heatmap values and the confidence gate.
+    refined: list[int] = []
+    values: list[float] = []  # the confident kernels' values, one after the other
+    cols_flat: list[int] = []  # each value's column and row
+    rows_flat: list[int] = []
+    sizes: list[int] = []
+    for index in range(hm_channels):
+        if not (math.isfinite(xs[index]) and math.isfinite(ys[index])):
             continue
-        center_col = int(f32(lm.x * hm_width))  # float product, truncated toward zero
-        center_row = int(f32(lm.y * hm_height))
+        center_col = int(cols_f[index])
+        center_row = int(rows_f[index])
         # MediaPipe checks center_col against hm_height where center_row is meant; the heatmap
         # is square, and the row range below comes out empty for rows past the end anyway.
         if center_col < 0 or center_col >= hm_width or center_row < 0 or center_col >= hm_height:
@@ -84,24 +112,66 @@ def refine_landmarks_from_heatmap(
         end_col = min(hm_width, center_col + offset + 1)
         begin_row = max(0, center_row - offset)
         end_row = min(hm_height, center_row + offset + 1)
-        # MediaPipe sums in float: every step rounded to float32 (the sigmoids and products
-        # in batches through array('f'), the running sums one by one)
-        cols = range(begin_col, end_col)
-        rows = [row for row in range(begin_row, end_row) for _ in cols]
-        cols_flat = list(cols) * (end_row - begin_row)
-        conf = sigmoids_f32([heatmap[row_size * row + index + hm_channels * col]
-                              for row, col in zip(rows, cols_flat, strict=True)])
-        # (the sums are only needed where the landmark is refined: test that first)
-        if not conf or max(conf) < min_confidence_to_refine:
+        if begin_row >= end_row:
+            continue  # an empty kernel: nothing to refine
+        # the kernel's values row by row (per row a strided slice: channel `index`)
+        first = index + hm_channels * begin_col
+        last = index + hm_channels * (end_col - 1) + 1
+        kernel: list[float] = []
+        for start in range(row_size * begin_row + first, row_size * end_row, row_size):
+            kernel += heatmap[start:start - first + last:hm_channels]
+        # The gate: the float sigmoid is monotonic, so the kernel's largest confidence is the
+        # sigmoid of its largest value; only a confident kernel needs the sigmoids and sums.
+        # (max() cannot see past a NaN in first place: then all sigmoids decide, as before.)
+        top = max(kernel)
+        if top == top:
+            if sigmoid_f32(top) < min_confidence_to_refine:
+                continue
+        elif max(sigmoids_f32(kernel)) < min_confidence_to_refine:
             continue
-        col_products = array("f", [col * c for col, c in zip(cols_flat, conf, strict=True)])
-        row_products = array("f", [row * c for row, c in zip(rows, conf, strict=True)])
-        total = sum_f32(conf)
-        weighted_col = sum_f32(col_products)
-        weighted_row = sum_f32(row_products)
+        refined.append(index)
+        values += kernel
+        sizes.append(len(kernel))
+        cols, rows = _kernel_grid(begin_col, end_col, begin_row, end_row)
+        cols_flat += cols
+        rows_flat += rows
+    if not refined:
+        return
+    # Pass 2, all confident kernels at once (MediaPipe's float arithmetic, every step rounded
+    # to float32): sigmoids, col * conf and row * conf products, and the three running sums.
+    conf = sigmoids_f32(values)
+    col_products = f32s([col * c for col, c in zip(cols_flat, conf, strict=True)])
+    row_products = f32s([row * c for row, c in zip(rows_flat, conf, strict=True)])
+    vectors: list[Sequence[float]] = []
+    for flat in (conf, col_products, row_products):
+        start = 0
+        for size in sizes:
+            vectors.append(flat[start:start + size])
+            start += size
+    sums = sums_f32(vectors)
+    n = len(refined)
+    for i, index in enumerate(refined):
+        total, weighted_col, weighted_row = sums[i], sums[n + i], sums[2 * n + i]
         if total > 0:
-            lm.x = f32(f32(weighted_col / hm_width) / total)
-            lm.y = f32(f32(weighted_row / hm_height) / total)
+            xs[index] = f32(f32(weighted_col / hm_width) / total)
+            ys[index] = f32(f32(weighted_row / hm_height) / total)
+
+
+_GRIDS: dict[tuple[int, int, int, int], tuple[list[int], list[int]]] = {}
+
+
+def _kernel_grid(begin_col: int, end_col: int, begin_row: int,
+                 end_row: int) -> tuple[list[int], list[int]]:
+    """Each kernel value's column and row, row by row (cached: a few hundred kernels)."""
+    key = (begin_col, end_col, begin_row, end_row)
+    grid = _GRIDS.get(key)
+    if grid is None:
+        if len(_GRIDS) > 1024:  # bounded (a 64x64 heatmap has at most 4096 kernel positions)
+            _GRIDS.clear()
+        cols = list(range(begin_col, end_col))
+        grid = _GRIDS[key] = (cols * (end_row - begin_row),
+                              [row for row in range(begin_row, end_row) for _ in cols])
+    return grid
 
 
 @dataclasses.dataclass
@@ -166,25 +236,32 @@ class BlazePose(LandmarkerTask):
         RGBA->RGB folded into the model) ran in LandmarkerTask."""
         with timer.stage("post"):
             # TensorsToLandmarksCalculator (39 landmarks, sigmoid visibility/presence)
-            raw = tensors_to_normalized_landmarks(outputs["landmarks"].data,
-                                                  POSE_LANDMARKS_OPTIONS)
+            xs, ys, zs, vis, pres = tensors_to_normalized_columns(outputs["landmarks"].data,
+                                                                  POSE_LANDMARKS_OPTIONS)
             # RefineLandmarksFromHeatmapCalculator (kernel 9: HEATMAP_KERNEL_SIZE)
             heatmap: Tensor = outputs["heatmap"]
             _, hm_h, hm_w, hm_c = heatmap.shape
-            refine_landmarks_from_heatmap(raw, heatmap.data, hm_h, hm_w, hm_c)
+            xs, ys = list(xs), list(ys)
+            refine_columns_from_heatmap(xs, ys, heatmap.data, hm_h, hm_w, hm_c)
             # LandmarkLetterboxRemovalCalculator + LandmarkProjectionCalculator (NORM_RECT)
-            raw = remove_landmark_letterbox(raw, transform.letterbox_padding)
-            projected = landmark_projection(raw, roi)
+            columns = project_columns(
+                remove_letterbox_columns((xs, ys, zs, vis, pres), transform.letterbox_padding),
+                roi)
+            projected = columns_to_landmarks(columns)
             landmarks = projected[:POSE_NUM_LANDMARKS]
             auxiliary = projected[POSE_NUM_LANDMARKS:POSE_NUM_LANDMARKS + 2]
-            # TensorsToLandmarksCalculator (world) + VisibilityCopyCalculator +
-            # WorldLandmarkProjectionCalculator
-            world = tensors_to_landmarks(outputs["world_landmarks"].data,
-                                         POSE_WORLD_LANDMARKS_OPTIONS)[:POSE_NUM_LANDMARKS]
-            for w, lm in zip(world, landmarks, strict=True):
-                w.visibility = lm.visibility
-                w.presence = lm.presence
-            world = world_landmark_projection(world, roi)
+            # TensorsToLandmarksCalculator (world; its visibility/presence are replaced) +
+            # VisibilityCopyCalculator + WorldLandmarkProjectionCalculator
+            n = POSE_NUM_LANDMARKS
+            wx, wy, wz, _, _ = tensors_to_landmark_columns(outputs["world_landmarks"].data,
+                                                           POSE_WORLD_LANDMARKS_OPTIONS,
+                                                           activations=False)
+            angle = roi.rotation
+            c = math.cos(angle)
+            s = math.sin(angle)
+            world = list(map(Landmark, [c * x - s * y for x, y in zip(wx[:n], wy[:n], strict=True)],
+                             [s * x + c * y for x, y in zip(wx[:n], wy[:n], strict=True)], wz[:n],
+                             vis[:n], pres[:n]))
             mask = outputs["mask"] if self.options.output_mask else None
             pose = Pose(
                 score=score,
