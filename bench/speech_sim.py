@@ -2,6 +2,7 @@
 
     .venv-build/bin/python bench/speech_sim.py [--quick]
     .venv-build/bin/python bench/speech_sim.py --train [--noise 0.5 --epochs 60 --ensemble 3]
+    .venv-build/bin/python bench/speech_sim.py [--train] --diagnose --sweep
 
 The flite/festival test clips of bench/speech_eval.py are embedded once exactly as streamed (one
 embedding per 80 ms hop, cached in models/.cache/speech/test-*.npz); a head then scores every
@@ -230,6 +231,10 @@ def train_and_score(args: argparse.Namespace, test: dict) -> None:
           f"val events {100 * v['words']:.1f}  val FA {100 * v['fa']:.1f}")
     r = evaluate(score, test, doc["classes"], doc["words"], threshold=doc["threshold"])
     print("   test:", fmt(r))
+    if args.diagnose:
+        diagnose(score, test, doc["classes"], doc["words"], threshold=doc["threshold"])
+    if args.sweep:
+        sweep(score, rep["data"], test, doc["classes"], doc["words"])
 
 
 def val_data(feats: sb.Features) -> dict:
