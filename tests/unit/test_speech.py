@@ -319,3 +319,33 @@ def test_training_window_offsets_hold_the_whole_word():
         for h in (lo - 1, hi + 1):
             if sb.FIRST <= h <= sb.HOPS:
                 assert not (h * f.HOP - sb.REACH <= span[0] and span[1] <= h * f.HOP - 128)
+
+
+def test_formant_warp_moves_the_spectrum_and_keeps_length():
+    """The build's vocal-tract-length perturbation: factor 1 gives the input back; factors 0.85
+    and 1.2 move the power spectrum's centroid of a voiced-like signal by that factor (within
+    5 %) and keep the duration."""
+    sb = _load("frontml_speech_build", ROOT / "models" / "speech_build.py")
+    rng = np.random.default_rng(0)
+    pulses = np.zeros(16000)
+    pulses[::133] = 1.0  # 120 Hz glottal pulses through two resonances (700 Hz, 1800 Hz)
+    x = pulses
+    for f0, bw in ((700, 90), (1800, 120)):
+        r = np.exp(-np.pi * bw / 16000)
+        a1, a2 = -2 * r * np.cos(2 * np.pi * f0 / 16000), r * r
+        y = np.zeros_like(x)
+        for n in range(len(x)):
+            y[n] = x[n] - a1 * y[n - 1] - a2 * y[n - 2] if n >= 2 else x[n]
+        x = y
+    x = (0.5 * x / np.abs(x).max()).astype(np.float32)
+    assert np.abs(sb.formant_warp(rng, x, 1.0, 1.0) - x).max() < 1e-6
+    f = np.fft.rfftfreq(len(x), 1 / 16000)
+
+    def centroid(z):
+        p = np.abs(np.fft.rfft(z)) ** 2
+        return (p * f).sum() / p.sum()
+
+    for factor in (0.85, 1.2):
+        y = sb.formant_warp(rng, x, factor, factor)
+        assert len(y) == len(x)
+        assert centroid(y) / centroid(x) == pytest.approx(factor, rel=0.05)
