@@ -13,6 +13,9 @@ export function startLoop(video, step) {
   let dropped = 0;
   let paused = document.visibilityState === 'hidden';
   let generation = 0; // callbacks scheduled before a pause/resume are ignored: one chain only
+  let stopped = false; // stop() was called: nothing revives the loop
+  let stepEpoch = 0; // the running step's number; a step abandoned by restart() is ignored
+  let busySince = 0;
   const useRvfc = 'requestVideoFrameCallback' in HTMLVideoElement.prototype && video instanceof HTMLVideoElement;
   const schedule = () => {
     if (!running || paused) return;
@@ -30,15 +33,17 @@ export function startLoop(video, step) {
       return;
     }
     busy = true;
+    const epoch = ++stepEpoch;
+    busySince = performance.now();
     schedule();
     Promise.resolve()
       .then(() => step(performance.now()))
       .catch((e) => {
-        running = false; // the step has shown the error; don't repeat it every frame
+        if (epoch === stepEpoch) running = false; // the step has shown the error; don't repeat it every frame
         console.error(e);
       })
       .finally(() => {
-        busy = false;
+        if (epoch === stepEpoch) busy = false;
       });
   };
   const visibility = () => {
@@ -50,8 +55,17 @@ export function startLoop(video, step) {
     schedule();
   };
   // A new source on the same element (camera reopened, a video file) gets a fresh chain: a
-  // frame callback requested from the old media player may never fire.
+  // frame callback requested from the old media player may never fire. It also revives a loop
+  // that a step stopped while the old source went away (a grab of a frame from a stopped track
+  // can throw, and the reopen hides the error it showed), and one whose step has hung on the old
+  // source for over a second: a late result of that step no longer touches the loop's state.
   const restart = () => {
+    if (stopped) return;
+    running = true;
+    if (busy && performance.now() - busySince > 1000) {
+      stepEpoch += 1;
+      busy = false;
+    }
     generation += 1;
     schedule();
   };
@@ -62,6 +76,7 @@ export function startLoop(video, step) {
   return {
     stop() {
       running = false;
+      stopped = true;
       document.removeEventListener('visibilitychange', visibility);
       if (video instanceof HTMLVideoElement) video.removeEventListener('playing', restart);
     },
