@@ -113,11 +113,9 @@ class OneEuroFilter:
         threshold_beta: float = 0.0,
         float32: bool = False,
     ) -> None:
-        # Invalid (<= 1e-6) frequency / cutoffs are rejected as in MediaPipe (kept at defaults).
-        self._frequency = frequency if frequency > _EPSILON else 30.0
-        self._min_cutoff = min_cutoff if min_cutoff > _EPSILON else 1.0
+        self._frequency, self._min_cutoff, self._derivate_cutoff = _checked_one_euro_params(
+            frequency, min_cutoff, derivate_cutoff)
         self._beta = beta
-        self._derivate_cutoff = derivate_cutoff if derivate_cutoff > _EPSILON else 1.0
         self._threshold_cutoff = threshold_cutoff
         self._threshold_beta = threshold_beta
         # float32: MediaPipe's LowPassFilters (floats); the rest of its arithmetic is double
@@ -150,9 +148,21 @@ class OneEuroFilter:
         return x.apply_with_alpha(value, self._get_alpha(cutoff), threshold)
 
     def _get_alpha(self, cutoff: float) -> float:
-        te = 1.0 / self._frequency
-        tau = 1.0 / (2 * math.pi * cutoff)
-        return 1.0 / (1.0 + tau / te)
+        return _one_euro_alpha(self._frequency, cutoff)
+
+
+def _checked_one_euro_params(frequency: float, min_cutoff: float,
+                             derivate_cutoff: float) -> tuple[float, float, float]:
+    """Invalid (<= 1e-6) frequency / cutoffs are rejected as in MediaPipe (kept at defaults)."""
+    return (frequency if frequency > _EPSILON else 30.0,
+            min_cutoff if min_cutoff > _EPSILON else 1.0,
+            derivate_cutoff if derivate_cutoff > _EPSILON else 1.0)
+
+
+def _one_euro_alpha(frequency: float, cutoff: float) -> float:  # OneEuroFilter::GetAlpha
+    te = 1.0 / frequency
+    tau = 1.0 / (2 * math.pi * cutoff)
+    return 1.0 / (1.0 + tau / te)
 
 
 # Port of mediapipe/util/filtering/relative_velocity_filter.cc
@@ -234,10 +244,9 @@ class OneEuroFilterBank:
                  beta: float = 0.0, derivate_cutoff: float = 1.0) -> None:
         self._n = n
         # OneEuroFilter.__init__'s checks and its low-pass filters' first alphas
-        self._frequency = frequency if frequency > _EPSILON else 30.0
-        self._min_cutoff = min_cutoff if min_cutoff > _EPSILON else 1.0
+        self._frequency, self._min_cutoff, self._derivate_cutoff = _checked_one_euro_params(
+            frequency, min_cutoff, derivate_cutoff)
         self._beta = beta
-        self._derivate_cutoff = derivate_cutoff if derivate_cutoff > _EPSILON else 1.0
         self._last_time = _UNINITIALIZED_TIMESTAMP
         self._initialized = False
         x_alpha = self._get_alpha(self._min_cutoff)
@@ -250,9 +259,7 @@ class OneEuroFilterBank:
         self._filters: list[OneEuroFilter] | None = None  # the per-value fallback
 
     def _get_alpha(self, cutoff: float) -> float:  # OneEuroFilter._get_alpha
-        te = 1.0 / self._frequency
-        tau = 1.0 / (2 * math.pi * cutoff)
-        return 1.0 / (1.0 + tau / te)
+        return _one_euro_alpha(self._frequency, cutoff)
 
     def _fallback(self) -> list[OneEuroFilter]:
         """The bank's state moved into one OneEuroFilter per value."""
