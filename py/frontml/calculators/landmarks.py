@@ -212,13 +212,18 @@ def world_landmark_projection(
     landmarks: Sequence[Landmark], rect: NormalizedRect | None = None
 ) -> list[Landmark]:
     """Rotates world landmarks (metres, hip-centred) by the ROI rotation; no scale/shift."""
+    return world_projection_columns(landmarks_to_columns(landmarks), rect)
+
+
+# Port of WorldLandmarkProjectionCalculator, from columns
+def world_projection_columns(columns: Columns, rect: NormalizedRect | None = None
+                             ) -> list[Landmark]:
+    xs, ys, zs, vis, pres = columns
     angle = rect.rotation if rect is not None else 0.0
     c = math.cos(angle)
     s = math.sin(angle)
-    return [
-        Landmark(c * lm.x - s * lm.y, s * lm.x + c * lm.y, lm.z, lm.visibility, lm.presence)
-        for lm in landmarks
-    ]
+    return list(map(Landmark, [c * x - s * y for x, y in zip(xs, ys, strict=True)],
+                    [s * x + c * y for x, y in zip(xs, ys, strict=True)], zs, vis, pres))
 
 
 # Port of LandmarksToDetectionCalculator (ConvertLandmarksToDetection)

@@ -30,6 +30,7 @@ from frontml.calculators.landmarks import (
     project_columns,
     tensors_to_landmark_columns,
     tensors_to_normalized_columns,
+    world_projection_columns,
 )
 from frontml.calculators.types import Landmark, NormalizedRect
 from frontml.image import Frame
@@ -256,12 +257,7 @@ class BlazePose(LandmarkerTask):
             wx, wy, wz, _, _ = tensors_to_landmark_columns(outputs["world_landmarks"].data,
                                                            POSE_WORLD_LANDMARKS_OPTIONS,
                                                            activations=False)
-            angle = roi.rotation
-            c = math.cos(angle)
-            s = math.sin(angle)
-            world = list(map(Landmark, [c * x - s * y for x, y in zip(wx[:n], wy[:n], strict=True)],
-                             [s * x + c * y for x, y in zip(wx[:n], wy[:n], strict=True)], wz[:n],
-                             vis[:n], pres[:n]))
+            world = world_projection_columns((wx[:n], wy[:n], wz[:n], vis[:n], pres[:n]), roi)
             mask = outputs["mask"] if self.options.output_mask else None
             pose = Pose(
                 score=score,
